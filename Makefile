@@ -1,0 +1,29 @@
+# Two commands set everything up on a fresh machine with Python 3.11:
+#   make demo   installs, generates the 2022 campaign period and runs the whole pipeline
+#   make test   installs and runs the test suite
+# uv is bootstrapped into .tools/ from the package index; everything else comes from uv.lock.
+
+PYTHON     ?= $(shell command -v python3.11 || command -v python3)
+UV_VERSION := 0.13.9
+UV         := .tools/bin/uv
+export UV_COMPILE_BYTECODE := 1
+export UV_PYTHON := $(PYTHON)
+export DBT_SEND_ANONYMOUS_USAGE_STATS := False
+
+.PHONY: install demo test bench clean
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet uv==$(UV_VERSION)
+
+install: $(UV)
+	$(UV) sync --locked
+
+demo: install
+	$(UV) run --locked tthc demo
+
+test: install
+	$(UV) run --locked pytest
+
+clean:
+	rm -rf .venv .tools data dbt_project/target dbt_project/logs

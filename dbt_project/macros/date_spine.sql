@@ -1,0 +1,6 @@
+{# Every date from start to end inclusive, as column date_day. generate_series over
+   timestamps works on DuckDB and PostgreSQL alike. #}
+{% macro date_spine(start_date, end_date) -%}
+    select cast(d as date) as date_day
+    from generate_series(cast({{ start_date }} as timestamp), cast({{ end_date }} as timestamp), interval '1 day') as t(d)
+{%- endmacro %}

@@ -1,0 +1,57 @@
+-- Every dossier that counts in a report period, with its state as of the period's last
+-- day and its place in the processing report. A dossier counts when it was received by
+-- the end of the period and was still open at its start.
+--
+-- "On time" compares the day processing finished with the due day (day level, as the
+-- report form does); the return date is not used. Pending dossiers are overdue when their
+-- due day is before the period's last day.
+with periods as (
+    select period_id, period_start, period_end from {{ ref('dim_report_period') }}
+),
+
+state_at_end as (
+    select p.period_id, p.period_start, p.period_end, v.*
+    from periods as p
+    inner join {{ ref('int_dossier_versions') }} as v
+        on v.valid_from <= p.period_end
+        and (v.valid_to is null or v.valid_to > p.period_end)
+    where v.received_at is not null
+      and cast(v.received_at as date) <= p.period_end
+),
+
+dated as (
+    select *,
+        cast(received_at as date) as received_day,
+        cast(finished_at as date) as finished_day,
+        cast(closed_at as date) as closed_day,
+        cast(due_at as date) as due_day
+    from state_at_end
+)
+
+select
+    period_id,
+    period_start,
+    period_end,
+    dossier_code,
+    procedure_code,
+    unit_code,
+    channel,
+    status,
+    received_day >= period_start and channel = 2 as is_new_online,
+    received_day >= period_start and channel in (1, 3) as is_new_offline,
+    received_day < period_start as is_carried_over,
+    finished_day is not null as is_resolved,
+    -- a resolved dossier without a due date had no deadline to miss
+    finished_day is not null and finished_day <= coalesce(due_day, finished_day) as is_resolved_on_time,
+    finished_day is not null and finished_day > due_day as is_resolved_overdue,
+    finished_day is null and closed_day is null as is_pending,
+    finished_day is null and closed_day is null and (due_day is null or due_day >= period_end) as is_pending_not_due,
+    finished_day is null and closed_day is null and due_day < period_end as is_pending_overdue,
+    closed_day is not null as is_closed_otherwise,
+    components_digitized,
+    result_digitized,
+    fee_required,
+    paid_online
+from dated
+where (finished_day is null or finished_day >= period_start)
+  and (closed_day is null or closed_day >= period_start)

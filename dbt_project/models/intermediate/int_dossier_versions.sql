@@ -1,0 +1,22 @@
+-- The history of every dossier: one version per day it changed, valid from that day
+-- until the next change. The state of all dossiers as of a date D is the set of
+-- versions with valid_from <= D < valid_to (valid_to is null for the latest).
+select
+    dossier_code,
+    procedure_code,
+    unit_code,
+    channel,
+    status,
+    received_at,
+    due_at,
+    finished_at,
+    returned_at,
+    closed_at,
+    components_digitized,
+    result_digitized,
+    digitized_data_reused,
+    fee_required,
+    paid_online,
+    extract_date as valid_from,
+    lead(extract_date) over (partition by dossier_code order by extract_date) as valid_to
+from {{ ref('stg_portal__dossiers') }}

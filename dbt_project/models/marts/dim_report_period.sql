@@ -1,0 +1,78 @@
+-- The periods every report mart is computed for: each calendar month, quarter and year
+-- that the data touches, the named periods of the documents (seed report_periods), and
+-- one ad-hoc period when the vars report_from / report_to are given. Only periods that
+-- reach into the extracts' span; a period the extracts do not cover whole is partial.
+with bounds as (
+    select min(extract_date) as first_day, max(extract_date) as last_day from {{ ref('stg_portal__dossiers') }}
+),
+
+calendar as (
+    select distinct 'month' as period_kind, month_start as period_start from {{ ref('dim_date') }}
+    union all
+    select distinct 'quarter', quarter_start from {{ ref('dim_date') }}
+    union all
+    select distinct 'year', year_start from {{ ref('dim_date') }}
+),
+
+calendar_periods as (
+    select
+        period_kind,
+        period_start,
+        cast(case period_kind
+            when 'month' then {{ dbt.dateadd('month', 1, 'period_start') }}
+            when 'quarter' then {{ dbt.dateadd('month', 3, 'period_start') }}
+            else {{ dbt.dateadd('year', 1, 'period_start') }}
+        end as date) - 1 as period_end
+    from calendar
+),
+
+named as (
+    select period_id, period_label, 'named' as period_kind, period_start, period_end
+    from {{ ref('report_periods') }}
+),
+
+{% if var('report_from') and var('report_to') %}
+adhoc as (
+    select
+        'adhoc_{{ var("report_from") | replace("-", "") }}_{{ var("report_to") | replace("-", "") }}' as period_id,
+        '{{ var("report_from") }} – {{ var("report_to") }}' as period_label,
+        'adhoc' as period_kind,
+        cast('{{ var("report_from") }}' as date) as period_start,
+        cast('{{ var("report_to") }}' as date) as period_end
+),
+{% endif %}
+
+all_periods as (
+    select
+        case period_kind
+            when 'month' then 'month_' || {{ year_of('period_start') }} || '_' || lpad({{ part_of('month', 'period_start') }}, 2, '0')
+            when 'quarter' then 'quarter_' || {{ year_of('period_start') }} || '_' || {{ part_of('quarter', 'period_start') }}
+            else 'year_' || {{ year_of('period_start') }}
+        end as period_id,
+        case period_kind
+            when 'month' then 'Tháng ' || {{ part_of('month', 'period_start') }} || '/' || {{ year_of('period_start') }}
+            when 'quarter' then 'Quý ' || {{ part_of('quarter', 'period_start') }} || '/' || {{ year_of('period_start') }}
+            else 'Năm ' || {{ year_of('period_start') }}
+        end as period_label,
+        period_kind,
+        period_start,
+        period_end
+    from calendar_periods
+    union all
+    select * from named
+    {% if var('report_from') and var('report_to') %}
+    union all
+    select * from adhoc
+    {% endif %}
+)
+
+select
+    p.period_id,
+    p.period_label,
+    p.period_kind,
+    p.period_start,
+    cast(p.period_end as date) as period_end,
+    p.period_start < b.first_day or p.period_end > b.last_day as is_partial
+from all_periods as p
+cross join bounds as b
+where p.period_start <= b.last_day and p.period_end >= b.first_day

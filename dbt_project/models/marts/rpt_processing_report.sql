@@ -1,0 +1,124 @@
+-- The processing report in the layout of seed 000's appendix 4 (form II.06a style), for
+-- every report period: section A provincial departments (the land-registration branches
+-- together as sub-row "10.1" under the natural-resources department), B district
+-- committees, C communes grouped by district, a row per section and a grand total.
+--
+-- identity_gap = received_total - resolved_total - pending_total: dossiers refused,
+-- withdrawn or stopped in the period. The report does not hide it; the mart checks list
+-- every row where it is not 0.
+{% set measures = [
+    'received_total', 'received_new_online', 'received_carried_over', 'received_new_offline',
+    'resolved_total', 'resolved_on_time', 'resolved_overdue',
+    'pending_total', 'pending_not_due', 'pending_overdue', 'closed_otherwise'] %}
+
+with units as (
+    select * from {{ ref('dim_unit') }} where section in ('A', 'B', 'C')
+),
+
+-- the report row each unit adds to: its own, its district's (communes), or the
+-- land-registration branches' sub-row under the natural-resources department
+unit_rows as (
+    select
+        u.unit_code,
+        u.section,
+        u.section || '/' || case u.unit_kind
+            when 'land_branch' then 'LAND_BRANCHES'
+            when 'commune' then u.district_code
+            else u.unit_code
+        end as row_key,
+        case u.unit_kind
+            when 'land_branch' then 'Các Chi nhánh VPĐK đất đai'
+            when 'commune' then u.district_name
+            else u.unit_name
+        end as row_label,
+        case u.unit_kind
+            when 'land_branch' then (select report_order from units where unit_code = 'DEP-TNMT')
+            when 'commune' then (select d.report_order from units as d where d.unit_code = u.district_code)
+            else u.report_order
+        end as row_order,
+        u.unit_kind = 'land_branch' as is_sub_row
+    from units as u
+),
+
+report_rows as (
+    select distinct section, row_key, row_label, row_order, is_sub_row from unit_rows
+),
+
+detail as (
+    select
+        f.period_id, r.row_key,
+        {% for m in measures %}cast(sum(f.{{ m }}) as bigint) as {{ m }}{{ ',' if not loop.last }}
+        {% endfor %}
+    from {{ ref('fct_dossier_processing') }} as f
+    inner join unit_rows as r on r.unit_code = f.unit_code
+    group by f.period_id, r.row_key
+),
+
+-- every row of the layout exists in every period, with zeros where nothing happened
+detail_rows as (
+    select
+        p.period_id, r.section, r.row_key, r.row_label, r.row_order, r.is_sub_row,
+        {% for m in measures %}coalesce(d.{{ m }}, 0) as {{ m }}{{ ',' if not loop.last }}
+        {% endfor %}
+    from {{ ref('dim_report_period') }} as p
+    cross join report_rows as r
+    left join detail as d on d.period_id = p.period_id and d.row_key = r.row_key
+),
+
+numbered as (
+    select *,
+        case when is_sub_row
+            then cast(row_order as {{ dbt.type_string() }}) || '.1'
+            else cast(row_order as {{ dbt.type_string() }})
+        end as stt
+    from detail_rows
+),
+
+sections as (
+    select period_id, section,
+        {% for m in measures %}cast(sum({{ m }}) as bigint) as {{ m }}{{ ',' if not loop.last }}
+        {% endfor %}
+    from detail_rows
+    group by period_id, section
+),
+
+grand_total as (
+    select period_id,
+        {% for m in measures %}cast(sum({{ m }}) as bigint) as {{ m }}{{ ',' if not loop.last }}
+        {% endfor %}
+    from detail_rows
+    group by period_id
+),
+
+report as (
+    select period_id, 'detail' as row_kind, section, stt, row_key, row_label,
+        case section when 'A' then 1 when 'B' then 2 else 3 end * 1000 + row_order * 2 + case when is_sub_row then 1 else 0 end as sort_key,
+        {{ measures | join(', ') }}
+    from numbered
+    union all
+    select period_id, 'section', section, section, section,
+        case section when 'A' then 'Cấp tỉnh' when 'B' then 'Cấp huyện' else 'Cấp xã' end,
+        case section when 'A' then 1 when 'B' then 2 else 3 end * 1000,
+        {{ measures | join(', ') }}
+    from sections
+    union all
+    select period_id, 'total', null, null, 'TOTAL', 'Tổng cộng', 9999,
+        {{ measures | join(', ') }}
+    from grand_total
+)
+
+select
+    r.period_id,
+    p.period_label,
+    p.period_start,
+    p.period_end,
+    r.row_kind,
+    r.section,
+    r.stt,
+    r.row_key,
+    r.row_label,
+    r.sort_key,
+    {{ measures | join(', ') }},
+    r.received_total - r.resolved_total - r.pending_total as identity_gap
+from report as r
+inner join {{ ref('dim_report_period') }} as p on p.period_id = r.period_id

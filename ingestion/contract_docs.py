@@ -1,0 +1,53 @@
+"""docs/contracts.md, written from the contracts so that the doc cannot drift from the code.
+
+Regenerate with `tthc contracts-doc`; a test fails when the committed file is stale.
+"""
+
+from __future__ import annotations
+
+from ingestion.contracts import load_contract, sources
+
+HEADER = """# Source contracts
+
+Generated from `ingestion/contracts/*.yaml` by `tthc contracts-doc`: edit the YAML, not this file.
+The same declarations drive the reader (headers, types), the load checks (keys, allowed
+values, date order) and this page.
+
+How a file is read, for every source:
+
+- One file per source and extract day, named `<source>_YYYY-MM-DD.csv` (or `.xlsx`) in
+  `landing/<source>/`. Files are never changed by the platform.
+- Headers are matched to columns by name or alias, ignoring case, spaces and Unicode
+  form. Unknown headers are ignored (and named in the run's output); a missing required
+  column quarantines the file.
+- Empty cells are nulls. Text is normalised to Unicode NFC. Booleans are `1`, `0`,
+  `true` or `false`. Integers are plain digits.
+- A value that does not parse, or an empty required value, quarantines the whole file
+  with a report naming each row (1 = first row under the header), column and value.
+- A file with the same checksum as one already received is skipped; a changed file for
+  a day already loaded replaces that day once it passes the load checks.
+"""
+
+
+def render() -> str:
+    parts = [HEADER]
+    for source in sources():
+        c = load_contract(source)
+        parts.append(f"\n## `{c.source}` — {c.title}\n\n{c.description}\n")
+        parts.append(f"- File: `{c.file_name}`\n- Formats: {c.formats}\n- Unique per extract: `{', '.join(c.unique_key)}`")
+        if c.timestamp_formats:
+            parts.append(f"- Timestamp formats accepted: {', '.join(f'`{f}`' for f in c.timestamp_formats)} (local time, Asia/Ho_Chi_Minh)")
+        if c.date_order:
+            parts.append("- Date order checked: " + "; ".join(f"`{a}` ≤ `{b}`" for a, b in c.date_order))
+        parts.append("\n| column | type | required | header aliases | allowed | description |\n|---|---|---|---|---|---|")
+        for col in c.columns:
+            flags = "yes" if col.required else ""
+            description = col.description + (" **Personal data.**" if col.personal else "")
+            parts.append(
+                f"| `{col.name}` | {col.type} | {flags} | {', '.join(f'`{a}`' for a in col.aliases)} | "
+                f"{', '.join(map(str, col.allowed))} | {description} |"
+            )
+        header = ",".join(col.name for col in c.columns)
+        example = ",".join(f'"{col.example}"' if "," in col.example else col.example for col in c.columns)
+        parts.append(f"\nExample (CSV):\n\n```csv\n{header}\n{example}\n```\n")
+    return "\n".join(parts)

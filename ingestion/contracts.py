@@ -1,0 +1,93 @@
+"""Source contracts, declared once as YAML in ``ingestion/contracts/`` and read here.
+
+The reader (which headers mean which column, how to parse each type), the load checks
+(keys, allowed values, date order) and ``docs/contracts.md`` all come from these objects.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+CONTRACT_DIR = Path(__file__).parent / "contracts"
+TYPES = {"text": "VARCHAR", "integer": "BIGINT", "boolean": "BOOLEAN", "timestamp": "TIMESTAMP"}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    description: str
+    required: bool = False
+    personal: bool = False
+    aliases: tuple[str, ...] = ()
+    allowed: tuple[int | str, ...] = ()
+    example: str = ""
+
+    @property
+    def sql_type(self) -> str:
+        return TYPES[self.type]
+
+
+@dataclass(frozen=True)
+class Contract:
+    source: str
+    title: str
+    description: str
+    file_name: str
+    formats: str
+    unique_key: tuple[str, ...]
+    timestamp_formats: tuple[str, ...]
+    date_order: tuple[tuple[str, str], ...]
+    columns: tuple[Column, ...] = field(default_factory=tuple)
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+    def canonical_name(self, header: str) -> str | None:
+        """The contract column a file header means, or None. Case, spacing and Unicode form are ignored."""
+        wanted = _header_key(header)
+        for col in self.columns:
+            if wanted in {_header_key(n) for n in (col.name, *col.aliases)}:
+                return col.name
+        return None
+
+
+def _header_key(text: str) -> str:
+    return unicodedata.normalize("NFC", str(text)).strip().lower().replace(" ", "_")
+
+
+@cache
+def load_contract(source: str) -> Contract:
+    path = CONTRACT_DIR / f"{source}.yaml"
+    if not path.exists():
+        raise KeyError(f"no contract for source {source!r} (looked for {path})")
+    spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for col in spec["columns"]:
+        if col["type"] not in TYPES:
+            raise ValueError(f"{path}: column {col['name']!r} has unknown type {col['type']!r}")
+    columns = tuple(
+        Column(
+            name=c["name"], type=c["type"], description=" ".join(c["description"].split()),
+            required=c.get("required", False), personal=c.get("personal", False),
+            aliases=tuple(c.get("aliases", ())), allowed=tuple(c.get("allowed", ())),
+            example=str(c.get("example", "")),
+        )
+        for c in spec["columns"]
+    )
+    return Contract(
+        source=spec["source"], title=spec["title"], description=" ".join(spec["description"].split()),
+        file_name=spec["file_name"], formats=spec["formats"], unique_key=tuple(spec["unique_key"]),
+        timestamp_formats=tuple(spec["timestamp_formats"]),
+        date_order=tuple(tuple(pair) for pair in spec.get("date_order", ())), columns=columns,
+    )
+
+
+def sources() -> list[str]:
+    """Every source with a contract, in a stable order (dossiers first: other sources refer to it)."""
+    names = sorted(p.stem for p in CONTRACT_DIR.glob("*.yaml"))
+    return sorted(names, key=lambda n: n != "dossiers")

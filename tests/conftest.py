@@ -1,0 +1,70 @@
+"""Shared fixtures. Airflow reads its configuration at import, so it is set here first."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from pathlib import Path
+
+_AIRFLOW_HOME = tempfile.mkdtemp(prefix="tthc-airflow-")
+os.environ.update({
+    "AIRFLOW_HOME": _AIRFLOW_HOME,
+    "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+    "AIRFLOW__CORE__DAGS_FOLDER": str(Path(__file__).resolve().parents[1] / "dags"),
+    "AIRFLOW__CORE__UNIT_TEST_MODE": "True",
+    "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
+    "GX_ANALYTICS_ENABLED": "False",
+})
+
+import pytest  # noqa: E402
+
+from tthc.config import Paths  # noqa: E402
+from tthc.generator import generate  # noqa: E402
+
+REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
+# A short stretch of the 2022 campaign at a small scale: every unit, every status, fast.
+START, END = dt.date(2021, 12, 15), dt.date(2022, 1, 14)
+SCALE = 0.04
+
+
+@pytest.fixture(scope="session")
+def landing(tmp_path_factory) -> Path:
+    """Demo extracts for START..END, generated once per test session (read-only for tests)."""
+    folder = tmp_path_factory.mktemp("landing")
+    generate(folder, START, END, seed=7, scale=SCALE)
+    return folder
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch, landing) -> Paths:
+    """A fresh TTHC_HOME whose landing folder is a private copy of the generated extracts."""
+    import shutil
+
+    shutil.copytree(landing, tmp_path / "landing")
+    monkeypatch.setenv("TTHC_HOME", str(tmp_path))
+    monkeypatch.delenv("TTHC_LANDING", raising=False)
+    return Paths(tmp_path).ensure()
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory, landing) -> Paths:
+    """One full pipeline run over START..END, shared by the end-to-end tests that only read."""
+    import shutil
+
+    from tthc.pipeline import dates_between, run
+
+    root = tmp_path_factory.mktemp("built")
+    shutil.copytree(landing, root / "landing")
+    paths = Paths(root).ensure()
+    os.environ["TTHC_HOME"] = str(root)
+    try:
+        run(paths, dates_between(START, END), run_id="session-build", echo=lambda *_: None)
+    finally:
+        del os.environ["TTHC_HOME"]
+    return paths
+
+
+def services_required() -> bool:
+    """In CI (.ci/run sets TTHC_REQUIRE_SERVICES) a test needing PostgreSQL or Redis must not skip."""
+    return os.environ.get("TTHC_REQUIRE_SERVICES") == "1"

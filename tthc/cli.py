@@ -1,0 +1,123 @@
+"""The `tthc` command: every step of the pipeline without Airflow."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+
+from tthc.config import paths
+
+
+def _date(text: str) -> dt.date:
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            pass
+    raise argparse.ArgumentTypeError(f"not a date: {text!r} (use YYYY-MM-DD or dd/mm/yyyy)")
+
+
+def _progress(label: str):
+    """A progress callback printing a bar on a terminal and a line every 10% otherwise (logs)."""
+    from tqdm import tqdm
+
+    bar = None
+
+    def update(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = tqdm(total=total, desc=label, unit="file", file=sys.stderr, mininterval=1,
+                       disable=None if sys.stderr.isatty() else True)
+        bar.update(done - bar.n)
+        if not sys.stderr.isatty() and (done == total or done % max(1, total // 10) == 0):
+            print(f"{label}: {done}/{total}", file=sys.stderr, flush=True)
+        if done == total:
+            bar.close()
+
+    return update
+
+
+def cmd_generate(args) -> int:
+    from tthc.generator import generate
+
+    p = paths().ensure()
+    landing = args.landing or p.landing
+    summary = generate(landing, args.start, args.end, seed=args.seed, scale=args.scale, progress=_progress("generate"))
+    print(f"wrote {summary.days} daily extracts ({summary.extract_rows:,} rows, {summary.dossiers:,} dossiers received in range) to {landing}")
+    return 0
+
+
+def cmd_run(args) -> int:
+    from tthc.pipeline import dates_between, run
+
+    if args.date and (args.start or args.end):
+        raise SystemExit("give either --date or --from/--to")
+    if args.date:
+        dates = {args.date}
+    elif args.start and args.end:
+        dates = dates_between(args.start, args.end)
+    else:
+        raise SystemExit("give --date D, or --from A --to B")
+    summary = run(paths(), dates, progress=_progress("ingest"))
+    print("\n".join(summary.lines()))
+    return 0
+
+
+def cmd_status(args) -> int:
+    from warehouse.status import status_lines
+
+    print("\n".join(status_lines(paths())))
+    return 0
+
+
+def cmd_contracts_doc(args) -> int:
+    from ingestion.contract_docs import render
+    from tthc.config import REPO
+
+    target = REPO / "docs" / "contracts.md"
+    target.write_text(render(), encoding="utf-8")
+    print(f"wrote {target}")
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from tthc.demo import run_demo
+
+    return run_demo(paths(), scale=args.scale)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="tthc", description="Online public-service KPIs warehouse: every pipeline step from the command line.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    g = sub.add_parser("generate", help="write demo daily portal extracts into the landing folder")
+    g.add_argument("--from", dest="start", type=_date, required=True, help="first extract date")
+    g.add_argument("--to", dest="end", type=_date, required=True, help="last extract date")
+    g.add_argument("--seed", type=int, default=2022, help="random seed (same seed, same files)")
+    g.add_argument("--scale", type=float, default=1.0, help="volume factor; 1 = the province's volumes of 2022")
+    g.add_argument("--landing", type=lambda s: __import__("pathlib").Path(s), help="landing folder (default: $TTHC_HOME/landing)")
+    g.set_defaults(func=cmd_generate)
+
+    r = sub.add_parser("run", help="ingest, validate, build, check and publish a day or a range in one pass")
+    r.add_argument("--date", type=_date, help="one extract date")
+    r.add_argument("--from", dest="start", type=_date, help="first extract date of a range")
+    r.add_argument("--to", dest="end", type=_date, help="last extract date of a range")
+    r.set_defaults(func=cmd_run)
+
+    s = sub.add_parser("status", help="what is loaded, what was quarantined and why, the latest findings")
+    s.set_defaults(func=cmd_status)
+
+    d = sub.add_parser("demo", help="generate the 2022 campaign (15/12/2021–02/09/2022) and run the whole flow")
+    d.add_argument("--scale", type=float, default=1.0)
+    d.set_defaults(func=cmd_demo)
+
+    c = sub.add_parser("contracts-doc", help="rewrite docs/contracts.md from the source contracts")
+    c.set_defaults(func=cmd_contracts_doc)
+
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

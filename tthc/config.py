@@ -1,0 +1,52 @@
+"""Where things live. One environment variable, TTHC_HOME, moves all of it."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DBT_PROJECT = REPO / "dbt_project"
+
+
+@dataclass(frozen=True)
+class Paths:
+    home: Path
+
+    @property
+    def landing(self) -> Path:
+        """Files as delivered; never changed by the platform."""
+        return Path(os.environ.get("TTHC_LANDING", self.home / "landing"))
+
+    @property
+    def warehouse(self) -> Path:
+        """The DuckDB file being built. One writer at a time; readers use ``published``."""
+        return self.home / "warehouse" / "tthc.duckdb"
+
+    @property
+    def published(self) -> Path:
+        """The copy readers (BI tools, the dashboard) open: marts and audit only, no personal data."""
+        return self.home / "published" / "tthc.duckdb"
+
+    @property
+    def quarantine(self) -> Path:
+        return self.home / "quarantine"
+
+    @property
+    def gx_project(self) -> Path:
+        """Great Expectations' file context: validation history and the Data Docs site."""
+        return self.home / "gx"
+
+    @property
+    def data_docs(self) -> Path:
+        return self.gx_project / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
+
+    def ensure(self) -> "Paths":
+        for path in (self.landing, self.warehouse.parent, self.published.parent, self.quarantine, self.gx_project):
+            path.mkdir(parents=True, exist_ok=True)
+        return self
+
+
+def paths() -> Paths:
+    return Paths(Path(os.environ.get("TTHC_HOME", REPO / "data")).resolve())

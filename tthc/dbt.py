@@ -1,0 +1,42 @@
+"""Running dbt as a child process.
+
+A subprocess, not dbtRunner in-process: dbt-duckdb keeps its connection to the warehouse
+open for the life of the process, which would lock the file against every later step of
+an Airflow task or a `dag.test()` run (see docs/decisions/0002-dbt-in-a-subprocess.md).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tthc.config import DBT_PROJECT, Paths
+
+
+class DbtFailed(RuntimeError):
+    pass
+
+
+def run_dbt(paths: Paths, args: list[str], vars: dict | None = None, echo=print) -> None:
+    """Run ``dbt <args>`` on the warehouse; stream its log lines; raise DbtFailed on failure."""
+    command = [str(Path(sys.executable).with_name("dbt")), *args, "--project-dir", str(DBT_PROJECT),
+               "--profiles-dir", str(DBT_PROJECT)]
+    if vars:
+        command += ["--vars", json.dumps(vars)]
+    env = os.environ | {
+        "TTHC_WAREHOUSE": str(paths.warehouse),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
+        "DBT_LOG_PATH": str(paths.home / "logs" / "dbt"),
+        "DBT_TARGET_PATH": str(paths.home / "dbt_target"),
+    }
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=DBT_PROJECT) as proc:
+        tail = []
+        for line in proc.stdout:
+            line = line.rstrip()
+            tail = (tail + [line])[-40:]
+            echo(f"  dbt | {line}")
+    if proc.returncode != 0:
+        raise DbtFailed(f"dbt {' '.join(args)} failed (exit {proc.returncode}); last lines:\n" + "\n".join(tail))

@@ -1,0 +1,183 @@
+"""The pipeline's steps. The command line and the Airflow DAG call these same functions.
+
+ingest -> validate_loads -> build -> validate_marts -> publish. Each step opens the
+warehouse, does its work and closes it, so that steps can run as separate Airflow tasks
+(one writer at a time: see docs/decisions/0001-one-writer-published-copy.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingestion.contracts import load_contract, sources
+from ingestion.loader import FileOutcome, decide, extract_date_of, landed_files, load_file, sha256_of, write_quarantine_report
+from ingestion.reader import Issue
+from tthc.config import Paths
+from tthc.dbt import run_dbt
+from warehouse.database import connect
+from warehouse.publish import publish_for_readers
+
+
+class MartCheckFailed(RuntimeError):
+    """A mart broke an identity that holds by construction: a bug, not a data problem."""
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    files: list[FileOutcome] = field(default_factory=list)
+    quarantined_after_validation: dict[str, list[Issue]] = field(default_factory=dict)
+    findings: int = 0
+
+    def lines(self) -> list[str]:
+        by_status = defaultdict(int)
+        for f in self.files:
+            by_status[f.status] += 1
+        out = [f"run {self.run_id}: {len(self.files)} file(s) seen — " + ", ".join(f"{n} {s}" for s, n in sorted(by_status.items()))]
+        for f in self.files:
+            if f.status == "quarantined":
+                out.append(f"  QUARANTINED {f.path.name}: " + "; ".join(i.describe() for i in f.issues[:3]))
+        for load_id, issues in self.quarantined_after_validation.items():
+            out.append(f"  QUARANTINED {load_id} (load checks): " + "; ".join(i.describe() for i in issues[:3]))
+        out.append(f"  {self.findings} finding(s) in the marts (see `tthc status` and audit.findings)")
+        return out
+
+
+def new_run_id() -> str:
+    return dt.datetime.now().strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+
+
+def dates_between(start: dt.date, end: dt.date) -> set[dt.date]:
+    if end < start:
+        raise ValueError(f"--to {end} is before --from {start}")
+    return {start + dt.timedelta(days=i) for i in range((end - start).days + 1)}
+
+
+def ingest(paths: Paths, dates: set[dt.date] | None, run_id: str, progress=None) -> list[FileOutcome]:
+    """Load every landed file of the given extract dates (all dates if None), each in its own transaction."""
+    paths.ensure()
+    work = [(source, path) for source in sources() for path in landed_files(paths.landing, source, dates)]
+    outcomes = []
+    with connect(paths.warehouse) as con:
+        for i, (source, path) in enumerate(work, start=1):
+            twins = [p for p in landed_files(paths.landing, source) if p != path and extract_date_of(p) and extract_date_of(p) == extract_date_of(path)]
+            if twins:
+                issue = Issue(f"more than one file for this source and day ({', '.join(p.name for p in twins)}): keep one")
+                outcomes.append(_quarantine_ambiguous(con, paths, source, path, run_id, issue))
+            else:
+                outcomes.append(load_file(con, path, source, run_id, paths.quarantine))
+            if progress:
+                progress(i, len(work))
+    return outcomes
+
+
+def _quarantine_ambiguous(con, paths: Paths, source: str, path, run_id: str, issue: Issue) -> FileOutcome:
+    sha = sha256_of(path)
+    load_id = f"{source}-{extract_date_of(path)}-{sha[:12]}"
+    if con.execute("select 1 from raw.load_manifest where load_id = ?", [load_id]).fetchone():
+        return FileOutcome(path, "skipped", load_id, note="already received with the same checksum")
+    con.execute(
+        "insert into raw.load_manifest (load_id, source, extract_date, file_name, file_path, file_sha256, file_bytes, "
+        "status, reason, received_at, run_id) values (?, ?, ?, ?, ?, ?, ?, 'quarantined', ?, ?, ?)",
+        [load_id, source, extract_date_of(path), path.name, str(path), sha, path.stat().st_size, issue.problem, dt.datetime.now(), run_id],
+    )
+    con.execute("insert into raw.quarantine_issues values (?, ?, ?, null, null, null, ?)", [load_id, source, path.name, issue.problem])
+    write_quarantine_report(paths.quarantine, source, path, load_id, sha, [issue])
+    return FileOutcome(path, "quarantined", load_id, issues=[issue])
+
+
+def validate_loads(paths: Paths, run_id: str, echo=print) -> dict[str, list[Issue]]:
+    """Run the load checks on every pending load; make each current or quarantine it. Returns the quarantined."""
+    from expectations.runner import record, validate
+    from expectations.suites import load_checks
+
+    quarantined: dict[str, list[Issue]] = {}
+    with connect(paths.warehouse) as con:
+        for source in sources():
+            contract = load_contract(source)
+            pending = [r[0] for r in con.execute(
+                "select load_id from raw.load_manifest where source = ? and status = 'pending' order by extract_date, received_at",
+                [source]).fetchall()]
+            if not pending:
+                continue
+            checks = load_checks(contract)
+            wanted = sorted({"_load_id", "_row_number", *contract.unique_key, *_checked_columns(checks)})
+            frame = con.execute(
+                f"select {', '.join(wanted)} from raw.{source} where _load_id in "
+                f"(select load_id from raw.load_manifest where source = ? and status = 'pending')", [source]).df()
+            echo(f"validating {len(pending)} {source} load(s), {len(frame):,} rows")
+            outcomes = validate(paths.gx_project, f"{source}_load", frame, checks, ["_load_id", "_row_number"])
+            record(con, run_id, f"{source}_load", outcomes)
+            issues: dict[str, list[Issue]] = defaultdict(list)
+            for o in outcomes:
+                if o.success or o.check.severity != "error":
+                    continue
+                column = o.check.kwargs.get("column") or o.check.kwargs.get("column_B") or ",".join(o.check.kwargs.get("column_list", []))
+                for row in o.unexpected_rows:
+                    issues[row["_load_id"]].append(Issue(f"fails check {o.check.name} ({o.check.explain})", row_number=row["_row_number"], column=column))
+            for load_id in pending:
+                decide(con, load_id, issues.get(load_id, []))
+                if load_id in issues:
+                    quarantined[load_id] = issues[load_id]
+                    path, sha = con.execute("select file_path, file_sha256 from raw.load_manifest where load_id = ?", [load_id]).fetchone()
+                    write_quarantine_report(paths.quarantine, source, Path(path), load_id, sha, issues[load_id])
+    return quarantined
+
+
+def _checked_columns(checks) -> set[str]:
+    cols = set()
+    for c in checks:
+        cols.update(v for k, v in c.kwargs.items() if k in {"column", "column_A", "column_B"})
+        cols.update(c.kwargs.get("column_list", []))
+    return cols
+
+
+def build(paths: Paths, echo=print, report_period: tuple[dt.date, dt.date] | None = None) -> None:
+    """dbt seed + build: every model and its tests."""
+    vars = {"report_from": report_period[0].isoformat(), "report_to": report_period[1].isoformat()} if report_period else None
+    run_dbt(paths, ["build", "--fail-fast"] if os.environ.get("TTHC_DBT_FAIL_FAST") else ["build"], vars=vars, echo=echo)
+
+
+def validate_marts(paths: Paths, run_id: str, echo=print) -> int:
+    """Check the processing report's identities; record findings; fail on a broken by-construction identity."""
+    from expectations.runner import findings_of, record, validate
+    from expectations.suites import PROCESSING_REPORT_CHECKS, PROCESSING_REPORT_ROW_ID, processing_report_sql
+
+    with connect(paths.warehouse) as con:
+        frame = con.execute(processing_report_sql("marts.rpt_processing_report")).df()
+        outcomes = validate(paths.gx_project, "processing_report", frame, PROCESSING_REPORT_CHECKS, PROCESSING_REPORT_ROW_ID)
+        record(con, run_id, "processing_report", outcomes)
+        findings = findings_of(outcomes, frame, PROCESSING_REPORT_ROW_ID)
+        now = dt.datetime.now()
+        if findings:
+            con.executemany("insert into audit.findings values (?, ?, ?, ?, ?, ?, ?, ?)", [
+                (run_id, "processing_report", f.check.name,
+                 f"{f.row['period_label']} | {f.row['row_kind']} {f.row['stt'] or ''} {f.row['row_label']}".replace("  ", " "),
+                 str(f.expected), str(f.found), f.gap, now)
+                for f in findings])
+        broken = [o for o in outcomes if not o.success and o.check.severity == "error"]
+        if broken:
+            raise MartCheckFailed("; ".join(f"{o.check.name}: {o.unexpected_count} row(s), e.g. {o.unexpected_rows[:3]}" for o in broken))
+    echo(f"processing report: {len(findings)} finding(s) recorded")
+    return len(findings)
+
+
+def publish(paths: Paths, echo=print) -> None:
+    publish_for_readers(paths.warehouse, paths.published)
+    echo(f"published {paths.published}")
+
+
+def run(paths: Paths, dates: set[dt.date] | None, run_id: str | None = None, echo=print, progress=None) -> RunSummary:
+    """The whole flow for a day or a range, in one pass."""
+    summary = RunSummary(run_id or new_run_id())
+    summary.files = ingest(paths, dates, summary.run_id, progress)
+    summary.quarantined_after_validation = validate_loads(paths, summary.run_id, echo)
+    build(paths, echo)
+    summary.findings = validate_marts(paths, summary.run_id, echo)
+    publish(paths, echo)
+    return summary

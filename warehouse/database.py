@@ -1,0 +1,98 @@
+"""The writer's connection and the schemas Python owns (raw, audit). dbt owns the rest."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+
+from ingestion.contracts import load_contract, sources
+
+BOOKKEEPING_DDL = """
+create schema if not exists raw;
+create schema if not exists audit;
+create table if not exists raw.load_manifest (
+    load_id       varchar primary key,  -- source, extract date and checksum: the same file gets the same id
+    source        varchar not null,
+    extract_date  date not null,
+    file_name     varchar not null,
+    file_path     varchar not null,
+    file_sha256   varchar not null,
+    file_bytes    bigint not null,
+    row_count     bigint,
+    status        varchar not null,     -- pending | current | superseded | quarantined
+    reason        varchar,              -- why quarantined or superseded, readable
+    received_at   timestamp not null,   -- when this run read the file
+    decided_at    timestamp,            -- when validation made it current or quarantined it
+    run_id        varchar
+);
+create table if not exists raw.quarantine_issues (
+    load_id     varchar not null,
+    source      varchar not null,
+    file_name   varchar not null,
+    row_number  bigint,                 -- data row, 1 = first row under the header; null for file-level problems
+    column_name varchar,
+    value       varchar,
+    problem     varchar not null
+);
+create table if not exists audit.validation_results (
+    run_id        varchar not null,
+    suite         varchar not null,
+    expectation   varchar not null,
+    severity      varchar not null,     -- error (blocks) | finding (reported)
+    success       boolean not null,
+    element_count bigint,
+    unexpected_count bigint,
+    details       varchar,
+    validated_at  timestamp not null
+);
+create table if not exists audit.findings (
+    run_id      varchar not null,
+    suite       varchar not null,
+    check_name  varchar not null,
+    subject     varchar not null,       -- which row: load and data row, or report period and unit
+    expected    varchar,
+    found       varchar,
+    gap         bigint,
+    found_at    timestamp not null
+);
+"""
+
+META_COLUMNS = {
+    "_load_id": "VARCHAR",
+    "_file_sha256": "VARCHAR",
+    "_extract_date": "DATE",
+    "_row_number": "BIGINT",
+}
+
+
+def source_table_ddl(source: str) -> list[str]:
+    """Create the raw table of a source, and add any column the contract gained since."""
+    contract = load_contract(source)
+    columns = {c.name: c.sql_type for c in contract.columns} | META_COLUMNS
+    body = ", ".join(f"{name} {sql_type}" for name, sql_type in columns.items())
+    statements = [f"create table if not exists raw.{source} ({body})"]
+    statements += [f"alter table raw.{source} add column if not exists {n} {t}" for n, t in columns.items()]
+    return statements
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(BOOKKEEPING_DDL)
+    for source in sources():
+        for statement in source_table_ddl(source):
+            con.execute(statement)
+
+
+@contextmanager
+def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the warehouse; the schema Python owns is created on first write."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path), read_only=read_only)
+    try:
+        if not read_only:
+            ensure_schema(con)
+        yield con
+    finally:
+        con.close()
