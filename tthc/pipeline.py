@@ -156,15 +156,19 @@ def validate_marts(paths: Paths, run_id: str, echo=print) -> int:
         now = dt.datetime.now()
         if findings:
             con.executemany("insert into audit.findings values (?, ?, ?, ?, ?, ?, ?, ?)", [
-                (run_id, "processing_report", f.check.name,
-                 f"{f.row['period_label']} | {f.row['row_kind']} {f.row['stt'] or ''} {f.row['row_label']}".replace("  ", " "),
-                 str(f.expected), str(f.found), f.gap, now)
+                (run_id, "processing_report", f.check.name, _report_row_subject(f.row), str(f.expected), str(f.found), f.gap, now)
                 for f in findings])
         broken = [o for o in outcomes if not o.success and o.check.severity == "error"]
         if broken:
             raise MartCheckFailed("; ".join(f"{o.check.name}: {o.unexpected_count} row(s), e.g. {o.unexpected_rows[:3]}" for o in broken))
     echo(f"processing report: {len(findings)} finding(s) recorded")
     return len(findings)
+
+
+def _report_row_subject(row: dict) -> str:
+    """'15/12/2021 – 14/03/2022 | detail 10.1 Các Chi nhánh VPĐK đất đai' (no number on the total row)."""
+    stt = row["stt"] if isinstance(row["stt"], str) else None
+    return " ".join(p for p in (f"{row['period_label']} |", row["row_kind"], stt, row["row_label"]) if p)
 
 
 def publish(paths: Paths, echo=print) -> None:

@@ -81,7 +81,7 @@ def _dossiers(rng, units, calibration, catalogue, start, end, scale) -> pd.DataF
     """One row per dossier with its whole future: every event time, or NaT where it never happens."""
     first = pd.Timestamp(start) - pd.Timedelta(days=WARM_UP_DAYS)
     days = pd.date_range(first, end, freq="D")
-    factor = WEEKDAY_FACTOR[days.dayofweek] / WEEKDAY_FACTOR.mean()
+    factor = WEEKDAY_FACTOR[days.day_of_week] / WEEKDAY_FACTOR.mean()
     cal = calibration.merge(units[["unit_code", "unit_kind", "district_code", "unit_name"]], on="unit_code")
     daily = cal["received_90d"].to_numpy(float) / CALIBRATION_DAYS * scale
     counts = rng.poisson(np.outer(daily, factor))  # unit x day

@@ -1,0 +1,145 @@
+"""Reading files against their contract, loading them idempotently, quarantining bad ones."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+import pytest
+from openpyxl import Workbook
+
+from ingestion.contracts import load_contract
+from ingestion.loader import decide, load_file
+from ingestion.reader import stage_file
+from tests.conftest import START
+from warehouse.database import connect
+
+DAY = START + dt.timedelta(days=3)
+
+
+def extract(landing: Path, day: dt.date = DAY) -> Path:
+    return landing / "dossiers" / f"dossiers_{day.isoformat()}.csv"
+
+
+def rows_of(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def write_rows(path: Path, rows: list[dict], bom: bool = False, rename: dict | None = None) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    header = [(rename or {}).get(k, k) for k in rows[0]]
+    with open(path, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(header)
+        writer.writerows([list(r.values()) for r in rows])
+    return path
+
+
+def staged(path: Path):
+    con = duckdb.connect()
+    result = stage_file(con, path, load_contract("dossiers"))
+    typed = con.execute(result.select_typed).df() if not result.issues else None
+    return result, typed
+
+
+def test_generated_extract_satisfies_its_contract(landing):
+    result, typed = staged(extract(landing))
+    assert result.issues == []
+    assert len(typed) == len(rows_of(extract(landing))) > 0
+    assert str(typed["received_at"].dtype).startswith("datetime64")
+    assert set(typed["channel"].dropna()) <= {1, 2, 3}
+
+
+def test_bom_portal_headers_and_xlsx_read_the_same(landing, tmp_path):
+    rows = rows_of(extract(landing))
+    portal_names = {"dossier_code": "MaHoSo", "status": "TrangThaiHoSoId", "received_at": "NgayTiepNhan", "unit_code": "MaDonVi"}
+    with_bom = write_rows(tmp_path / "dossiers_2021-12-18.csv", rows, bom=True, rename=portal_names)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(list(rows[0]))
+    for r in rows:
+        sheet.append([int(v) if k in {"channel", "status"} and v else (dt.datetime.fromisoformat(v) if k.endswith("_at") and v else (v or None)) for k, v in r.items()])
+    xlsx = tmp_path / "dossiers_2021-12-18.xlsx"
+    workbook.save(xlsx)
+
+    _, plain = staged(extract(landing))
+    for path in (with_bom, xlsx):
+        result, typed = staged(path)
+        assert result.issues == [], path
+        assert typed.equals(plain), path
+
+
+def test_missing_column_is_named(landing, tmp_path):
+    rows = [{k: v for k, v in r.items() if k != "channel"} for r in rows_of(extract(landing))]
+    result, _ = staged(write_rows(tmp_path / "dossiers_2021-12-18.csv", rows))
+    assert [(i.column, i.row_number) for i in result.issues] == [("channel", None)]
+    assert "required column is missing" in result.issues[0].describe()
+
+
+def test_bad_values_are_named_by_row_column_and_value(landing, tmp_path):
+    rows = rows_of(extract(landing))
+    rows[4]["received_at"] = "31/02/2022 25:00"
+    rows[9]["channel"] = "online"
+    rows[11]["dossier_code"] = ""
+    result, _ = staged(write_rows(tmp_path / "dossiers_2021-12-18.csv", rows))
+    found = {(i.row_number, i.column, i.value) for i in result.issues}
+    assert found == {(5, "received_at", "31/02/2022 25:00"), (10, "channel", "online"), (12, "dossier_code", None)}
+    assert "row 5 (line 6), column received_at" in next(i for i in result.issues if i.row_number == 5).describe()
+
+
+def load(con, path: Path, tmp_path: Path):
+    outcome = load_file(con, path, "dossiers", "test-run", tmp_path / "quarantine")
+    if outcome.status == "pending":
+        decide(con, outcome.load_id, [])
+    return outcome
+
+
+def test_same_file_twice_loads_once_and_a_correction_replaces_the_day(landing, tmp_path):
+    with connect(tmp_path / "w.duckdb") as con:
+        path = extract(landing)
+        first = load(con, path, tmp_path)
+        assert first.status == "pending" and first.rows > 0
+        assert load(con, path, tmp_path).status == "skipped"
+        assert con.execute("select count(*) from raw.dossiers").fetchone()[0] == first.rows
+
+        corrected = tmp_path / "again" / path.name
+        rows = rows_of(path)
+        write_rows(corrected, rows[:-2])
+        second = load(con, corrected, tmp_path)
+        assert second.status == "pending"
+        current = con.execute(
+            "select load_id, row_count from raw.load_manifest where status = 'current' and extract_date = ?", [DAY]
+        ).fetchall()
+        assert current == [(second.load_id, len(rows) - 2)]
+        statuses = dict(con.execute("select load_id, status from raw.load_manifest").fetchall())
+        assert statuses[first.load_id] == "superseded"
+        # every delivery is kept; only the current one counts downstream
+        assert con.execute("select count(*) from raw.dossiers").fetchone()[0] == first.rows + len(rows) - 2
+
+
+def test_bad_file_goes_to_quarantine_with_a_readable_report(landing, tmp_path):
+    rows = rows_of(extract(landing))
+    rows[2]["due_at"] = "not a date"
+    bad = write_rows(tmp_path / "in" / "dossiers_2021-12-20.csv", rows)
+    with connect(tmp_path / "w.duckdb") as con:
+        outcome = load(con, bad, tmp_path)
+        assert outcome.status == "quarantined"
+        assert con.execute("select count(*) from raw.dossiers").fetchone()[0] == 0
+        assert con.execute("select row_number, column_name, value from raw.quarantine_issues").fetchall() == [(3, "due_at", "not a date")]
+    report = (tmp_path / "quarantine" / "dossiers" / f"{outcome.load_id}.report.txt").read_text(encoding="utf-8")
+    assert str(bad) in report and "row 3 (line 4), column due_at" in report and "'not a date'" in report
+    assert (tmp_path / "quarantine" / "dossiers" / f"{outcome.load_id}.csv").read_bytes() == bad.read_bytes()
+
+
+@pytest.mark.parametrize("name", ["dossiers-2021-12-20.csv", "dossiers_2021-13-40.csv", "dossiers_2021-12-20.txt"])
+def test_badly_named_file_is_quarantined_not_ignored(landing, tmp_path, name):
+    path = tmp_path / "in" / name
+    path.parent.mkdir(parents=True)
+    path.write_bytes(extract(landing).read_bytes())
+    with connect(tmp_path / "w.duckdb") as con:
+        outcome = load(con, path, tmp_path)
+    assert outcome.status == "quarantined"
+    assert "file name does not follow the contract" in outcome.issues[0].problem

@@ -1,0 +1,173 @@
+"""The whole flow — DuckDB, dbt, Great Expectations, publishing — on generated extracts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import shutil
+
+import duckdb
+import pytest
+
+from tests.conftest import END, START
+from tthc.config import Paths
+from tthc.pipeline import run
+from warehouse.status import status_lines
+
+PERIOD, PERIOD_START, PERIOD_END = "month_2021_12", "2021-12-01", "2021-12-31"
+
+
+def published(paths: Paths) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(paths.published), read_only=True)
+
+
+def independent_counts(landing) -> dict[str, tuple]:
+    """Per unit, straight from the landing CSVs: each dossier's last state on or before the
+    period's end, then the counts the processing report and the online rate must show."""
+    sql = f"""
+        with rows as (
+            select *, cast(regexp_extract(filename, '(\\d{{4}}-\\d{{2}}-\\d{{2}})', 1) as date) as extract_date
+            from read_csv('{landing}/dossiers/*.csv', filename = true)
+        ),
+        state as (
+            select * from rows where extract_date <= date '{PERIOD_END}'
+            qualify row_number() over (partition by dossier_code order by extract_date desc) = 1
+        )
+        select unit_code,
+            count(*) filter (where channel = 2 and cast(received_at as date) between date '{PERIOD_START}' and date '{PERIOD_END}'),
+            count(*) filter (where cast(received_at as date) between date '{PERIOD_START}' and date '{PERIOD_END}'),
+            count(*) filter (where cast(finished_at as date) between date '{PERIOD_START}' and date '{PERIOD_END}'
+                             and cast(finished_at as date) > cast(due_at as date))
+        from state group by unit_code"""
+    return {unit: tuple(counts) for unit, *counts in duckdb.sql(sql).fetchall()}
+
+
+def test_marts_agree_with_an_independent_count_from_the_extracts(built):
+    expected = independent_counts(built.landing)
+    with published(built) as con:
+        got = {unit: (online, total, overdue) for unit, online, total, overdue in con.execute("""
+            select r.unit_code, r.online_dossiers, r.total_dossiers, f.resolved_overdue
+            from marts.fct_online_dossier_rate r
+            join marts.fct_dossier_processing f using (period_id, unit_code)
+            where r.period_id = ? and r.unit_code <> '70'""", [PERIOD]).fetchall()}
+        province = con.execute("select online_dossiers, total_dossiers, rate from marts.fct_online_dossier_rate where period_id = ? and unit_code = '70'", [PERIOD]).fetchone()
+    assert {u: c for u, c in got.items() if any(c)} == {u: c for u, c in expected.items() if any(c)}
+    online = sum(c[0] for c in expected.values())
+    total = sum(c[1] for c in expected.values())
+    assert province == (online, total, pytest.approx(online / total))
+    assert 0.15 < online / total < 0.30  # near seed 000's 21,62%
+
+
+def test_processing_report_balances_or_lists_its_gaps(built):
+    with published(built) as con:
+        broken_parts = con.execute("""
+            select count(*) from marts.rpt_processing_report
+            where received_total <> received_new_online + received_carried_over + received_new_offline
+               or resolved_total <> resolved_on_time + resolved_overdue
+               or pending_total <> pending_not_due + pending_overdue""").fetchone()[0]
+        gaps = con.execute("""
+            select period_label || ' | ' || row_kind || ' ' || coalesce(stt || ' ', '') || row_label, identity_gap
+            from marts.rpt_processing_report where identity_gap <> 0""").fetchall()
+        findings = con.execute("select subject, gap from audit.findings where run_id = 'session-build'").fetchall()
+        closed = con.execute("select sum(closed_otherwise) = sum(identity_gap) from marts.rpt_processing_report").fetchone()[0]
+        results = dict(con.execute("select expectation, success from audit.validation_results where suite = 'processing_report' and run_id = 'session-build'").fetchall())
+    assert broken_parts == 0
+    assert len(gaps) > 0, "the generator makes refused, withdrawn and stopped dossiers: some rows must not balance"
+    assert sorted(findings) == sorted(gaps)
+    assert closed
+    assert results == {"received_is_its_parts": True, "resolved_is_its_parts": True, "pending_is_its_parts": True,
+                       "received_is_resolved_plus_pending": False}
+
+
+def test_report_layout_follows_appendix_4(built):
+    with published(built) as con:
+        rows = con.execute("""
+            select row_kind, section, stt, row_label from marts.rpt_processing_report
+            where period_id = ? order by sort_key""", [PERIOD]).fetchall()
+        sums = con.execute("""
+            select count(*) from marts.rpt_processing_report s
+            where s.row_kind = 'section' and s.received_total <> (
+                select sum(d.received_total) from marts.rpt_processing_report d
+                where d.period_id = s.period_id and d.section = s.section and d.row_kind = 'detail')""").fetchone()[0]
+    kinds = [r[0] for r in rows]
+    assert kinds.count("section") == 3 and kinds[-1] == "total"
+    assert len(rows) == 1 + 22 + 1 + 11 + 1 + 11 + 1  # A + 21 departments + branches, B + 11, C + 11 districts, total
+    assert ("detail", "A", "10.1", "Các Chi nhánh VPĐK đất đai") in rows
+    assert [r[3] for r in rows if r[1] == "C" and r[0] == "detail"][0] == "Thành phố Đồng Xoài"
+    assert sums == 0
+
+
+def test_kpi_marts_carry_target_verdict_and_change(built):
+    with published(built) as con:
+        rows = con.execute("""
+            select period_id, rate, target_rate, verdict, previous_rate, change_since_previous
+            from marts.fct_online_dossier_rate where unit_code = '70' and period_kind = 'month' order by period_start""").fetchall()
+        uptake = con.execute("""
+            select online_services, services_with_online_dossiers, verdict from marts.fct_online_service_uptake
+            where unit_code = '70' and period_id = ?""", [PERIOD]).fetchone()
+    assert [r[0] for r in rows] == ["month_2021_12", "month_2022_01"]
+    (_, rate1, target, verdict1, prev1, _), (_, rate2, _, _, prev2, change2) = rows
+    assert target == 0.5 and verdict1 == ("Đạt" if rate1 >= 0.5 else "Không đạt")
+    assert prev1 is None and prev2 == rate1 and change2 == pytest.approx(rate2 - rate1)
+    assert uptake[0] == 1651 and 0 < uptake[1] < 1651 and uptake[2] == "Không đạt"
+
+
+def test_no_personal_data_reaches_what_readers_can_open(built):
+    personal = {v for (v,) in duckdb.sql(f"""
+        select distinct unnest([applicant_name, applicant_id_number, applicant_phone, applicant_address])
+        from read_csv('{built.landing}/dossiers/*.csv', all_varchar = true)""").fetchall() if v}
+    assert len(personal) > 1000
+    with published(built) as con:
+        schemas = {s for (s,) in con.execute("select distinct table_schema from information_schema.tables").fetchall()}
+        columns = con.execute("""select table_schema, table_name, column_name from information_schema.columns
+                                 where data_type = 'VARCHAR'""").fetchall()
+        leaks = []
+        for schema, table, column in columns:
+            values = {v for (v,) in con.execute(f'select distinct "{column}" from {schema}.{table}').fetchall()}
+            leaks += [(schema, table, column, v) for v in values & personal]
+        names = [c for _, _, c in columns if c.startswith("applicant_") and c != "applicant_key"]
+    assert schemas == {"marts", "reference", "audit"}
+    assert leaks == [] and names == []
+    with duckdb.connect(str(built.warehouse), read_only=True) as con:
+        staging_columns = {c for (c,) in con.execute("select column_name from information_schema.columns where table_schema in ('staging', 'intermediate', 'marts')").fetchall()}
+    assert not staging_columns & {"applicant_name", "applicant_id_number", "applicant_phone", "applicant_address"}
+
+
+def table_digests(path) -> dict[str, str]:
+    with duckdb.connect(str(path), read_only=True) as con:
+        tables = con.execute("select table_schema, table_name from information_schema.tables where table_schema in ('raw', 'staging', 'intermediate', 'marts')").fetchall()
+        return {f"{s}.{t}": hashlib.sha256(repr(con.execute(f"select * from {s}.{t} order by all").fetchall()).encode()).hexdigest()
+                for s, t in tables}
+
+
+@pytest.fixture
+def copy_of_built(built, tmp_path, monkeypatch) -> Paths:
+    shutil.copytree(built.home, tmp_path / "home", ignore=shutil.ignore_patterns("*.wal"))
+    monkeypatch.setenv("TTHC_HOME", str(tmp_path / "home"))
+    return Paths(tmp_path / "home")
+
+
+def test_running_a_day_again_changes_no_row(copy_of_built):
+    before = table_digests(copy_of_built.warehouse)
+    summary = run(copy_of_built, {START + dt.timedelta(days=5)}, echo=lambda *_: None)
+    assert [f.status for f in summary.files] == ["skipped"]
+    assert table_digests(copy_of_built.warehouse) == before
+
+
+def test_a_file_missing_a_column_is_quarantined_named_and_the_rest_of_the_day_loads(copy_of_built):
+    day = END + dt.timedelta(days=1)
+    landing = copy_of_built.landing
+    source = (landing / "dossiers" / f"dossiers_{END}.csv").read_text(encoding="utf-8").splitlines()
+    header = source[0].split(",")
+    drop = header.index("channel")
+    broken = [",".join(c for i, c in enumerate(line.split(",")) if i != drop) for line in source[:1]]
+    (landing / "dossiers" / f"dossiers_{day}.csv").write_text("\n".join(broken) + "\n", encoding="utf-8")
+    services = next((landing / "services").glob("*.csv"))
+    shutil.copy(services, landing / "services" / f"services_{day}.csv")
+
+    summary = run(copy_of_built, {day}, echo=lambda *_: None)
+    assert {f.path.name: f.status for f in summary.files} == {f"dossiers_{day}.csv": "quarantined", f"services_{day}.csv": "pending"}
+    text = "\n".join(status_lines(copy_of_built))
+    assert f"dossiers_{day}.csv" in text and "column channel: required column is missing" in text
+    with duckdb.connect(str(copy_of_built.warehouse), read_only=True) as con:
+        assert con.execute("select status from raw.load_manifest where file_name = ?", [f"services_{day}.csv"]).fetchone() == ("current",)
