@@ -19,13 +19,16 @@ LOCAL_TZ = "Asia/Ho_Chi_Minh"
 WRITER_POOL = "tthc_warehouse_writer"
 
 
-def extract_date(data_interval_start) -> dt.date:
-    return pendulum.instance(data_interval_start).in_timezone(LOCAL_TZ).date()
+def extract_date(logical_date) -> dt.date:
+    """The extract a run processes: its logical date's local day. (For a scheduled run the
+    logical date is its data interval's start, D 06:00; for a manual run or `dag.test`,
+    the date given. The data interval of a manual run ends at that date instead.)"""
+    return pendulum.instance(logical_date).in_timezone(LOCAL_TZ).date()
 
 
 @dag(
     dag_id="tthc_daily",
-    timetable=CronDataIntervalTimetable("0 6 * * *", timezone=LOCAL_TZ),
+    schedule=CronDataIntervalTimetable("0 6 * * *", timezone=LOCAL_TZ),
     start_date=pendulum.datetime(2021, 12, 15, 6, tz=LOCAL_TZ),
     catchup=False,
     max_active_runs=1,
@@ -40,11 +43,11 @@ def extract_date(data_interval_start) -> dt.date:
 )
 def tthc_daily():
     @task
-    def ingest(data_interval_start=None, run_id=None) -> dict:
+    def ingest(logical_date=None, run_id=None) -> dict:
         from tthc.config import paths
         from tthc.pipeline import ingest as ingest_files
 
-        day = extract_date(data_interval_start)
+        day = extract_date(logical_date)
         outcomes = ingest_files(paths(), {day}, run_id)
         for o in outcomes:
             print(f"{o.path.name}: {o.status} {o.note}".rstrip())
