@@ -179,6 +179,7 @@ def publish(paths: Paths, echo=print) -> None:
 def run(paths: Paths, dates: set[dt.date] | None, run_id: str | None = None, echo=print, progress=None) -> RunSummary:
     """The whole flow for a day or a range, in one pass."""
     summary = RunSummary(run_id or new_run_id())
+    echo(f"ingesting {len(dates) if dates else 'all'} day(s) of extracts")
     summary.files = ingest(paths, dates, summary.run_id, progress)
     summary.quarantined_after_validation = validate_loads(paths, summary.run_id, echo)
     build(paths, echo)

@@ -1,0 +1,89 @@
+"""`tthc demo` (and `make demo`): the 2022 campaign at province scale, end to end."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import time
+
+import duckdb
+
+from tthc.config import Paths
+from tthc.generator import generate
+from tthc.pipeline import dates_between, run
+
+CAMPAIGN_START, CAMPAIGN_END = dt.date(2021, 12, 15), dt.date(2022, 9, 2)
+SUMMARY_PERIOD = "campaign_2022_q1"  # 15/12/2021 – 14/03/2022, the period of seed 000's portal figures
+
+
+def run_demo(paths: Paths, scale: float = 1.0) -> int:
+    paths.ensure()
+    started = time.monotonic()
+    print(f"1/2 generating the portal's daily extracts {CAMPAIGN_START:%d/%m/%Y} – {CAMPAIGN_END:%d/%m/%Y} (scale {scale}) into {paths.landing}", flush=True)
+    summary = generate(paths.landing, CAMPAIGN_START, CAMPAIGN_END, scale=scale, progress=_every_month)
+    print(f"    {summary.days} days, {_n(summary.extract_rows)} extract rows, {_n(summary.dossiers)} dossiers received", flush=True)
+    print("2/2 running the pipeline over the whole range in one pass (ingest, validate, dbt build, check, publish)", flush=True)
+    result = run(paths, dates_between(CAMPAIGN_START, CAMPAIGN_END), echo=_quiet_dbt)
+    print("\n".join(result.lines()))
+    print()
+    print("\n".join(kpi_summary(paths)))
+    print(f"\nDone in {time.monotonic() - started:.0f} s.")
+    return 0
+
+
+def kpi_summary(paths: Paths) -> list[str]:
+    con = duckdb.connect(str(paths.published), read_only=True)
+    try:
+        label = con.execute("select period_label from marts.dim_report_period where period_id = ?", [SUMMARY_PERIOD]).fetchone()[0]
+        rate = con.execute("""select online_dossiers, total_dossiers, rate, target_rate, verdict from marts.fct_online_dossier_rate
+                              where period_id = ? and unit_code = '70'""", [SUMMARY_PERIOD]).fetchone()
+        uptake = con.execute("""select services_with_online_dossiers, online_services, rate, target_rate, verdict
+                                from marts.fct_online_service_uptake where period_id = ? and unit_code = '70'""", [SUMMARY_PERIOD]).fetchone()
+        total = con.execute("""select received_total, resolved_total, resolved_overdue, pending_total, identity_gap
+                               from marts.rpt_processing_report where period_id = ? and row_kind = 'total'""", [SUMMARY_PERIOD]).fetchone()
+        unbalanced = con.execute("""select count(*) from marts.rpt_processing_report where period_id = ? and identity_gap <> 0""", [SUMMARY_PERIOD]).fetchone()[0]
+        lowest = con.execute("""select unit_name, rate from marts.fct_online_dossier_rate
+                                where period_id = ? and unit_code <> '70' and total_dossiers >= 100
+                                order by rate limit 3""", [SUMMARY_PERIOD]).fetchall()
+    finally:
+        con.close()
+    return [
+        f"Province, {label}:",
+        f"  online dossier rate     {_pct(rate[2])} ({_n(rate[0])} of {_n(rate[1])} received online); target {_pct(rate[3])}: {rate[4]}",
+        f"  online-service uptake   {_pct(uptake[2])} ({_n(uptake[0])} of {_n(uptake[1])} level-3/4 services); target {_pct(uptake[3])}: {uptake[4]}",
+        f"  processing report       {_n(total[0])} received, {_n(total[1])} resolved ({_n(total[2])} overdue), {_n(total[3])} pending;"
+        f" received − resolved − pending = {_n(total[4])} (refused, withdrawn, stopped), {unbalanced} row(s) listed as findings",
+        "  lowest online rates     " + "; ".join(f"{name} {_pct(r)}" for name, r in lowest),
+        "",
+        f"Warehouse (the writer's file)     {paths.warehouse}",
+        f"Published copy for BI and queries {paths.published}",
+        f"Data Docs (validation results)    {paths.data_docs}",
+        "Query it, e.g.:",
+        f"  uv run python -c \"import duckdb; print(duckdb.connect('{paths.published}', read_only=True).sql("
+        f"\\\"select stt, row_label, received_total, identity_gap from marts.rpt_processing_report where period_id = '{SUMMARY_PERIOD}' order by sort_key\\\"))\"",
+        "  .tools/bin/uv run tthc status",
+    ]
+
+
+def _n(value: int) -> str:
+    """290170 -> '290.170', as the documents print counts."""
+    return f"{value:,}".replace(",", ".")
+
+
+def _pct(value) -> str:
+    """Half-up to one decimal, with a decimal comma, as the province's reports print it."""
+    if value is None:
+        return "—"
+    tenths = int(value * 1000 + 0.5)
+    return f"{tenths // 10},{tenths % 10}%"
+
+
+def _every_month(done: int, total: int) -> None:
+    if done % 30 == 0 or done == total:
+        print(f"    {done}/{total} days written", flush=True)
+
+
+def _quiet_dbt(line: str) -> None:
+    """dbt's own log goes to the log folder; the demo shows its progress counter and errors."""
+    if "dbt |" not in line or any(k in line for k in ("ERROR", "FAIL", "Done.", "Finished running")):
+        print(line, file=sys.stdout, flush=True)
