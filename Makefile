@@ -1,7 +1,8 @@
 # Two commands set everything up on a fresh machine with Python 3.11:
 #   make demo   installs, generates the 2022 campaign period and runs the whole pipeline
 #   make test   installs and runs the test suite
-# uv is bootstrapped into .tools/ from the package index; everything else comes from uv.lock.
+# uv is bootstrapped into .tools/ from the package index; everything else comes from uv.lock
+# (`install` syncs .venv with it; the targets then run in .venv without syncing again).
 
 PYTHON     ?= $(shell command -v python3.11 || command -v python3)
 UV_VERSION := 0.13.9
@@ -20,10 +21,10 @@ install: $(UV)
 	$(UV) sync --locked
 
 demo: install
-	$(UV) run --locked tthc demo
+	$(UV) run --no-sync tthc demo
 
 test: install
-	$(UV) run --locked pytest
+	$(UV) run --no-sync pytest
 
 clean:
 	rm -rf .venv .tools data dbt_project/target dbt_project/logs

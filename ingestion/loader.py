@@ -40,19 +40,13 @@ class FileOutcome:
     note: str = ""
 
 
-def landed_files(landing: Path, source: str, dates: set[dt.date] | None = None) -> list[Path]:
-    """The source's files in the landing folder, oldest extract first; every file in the
-    folder is returned if it does not follow the naming rule, so that it is quarantined, not ignored."""
+def landed_files(landing: Path, source: str) -> list[Path]:
+    """Every file in the source's landing folder, oldest extract first. Files that do not
+    follow the naming rule are included, so that they are quarantined, not ignored."""
     folder = landing / source
     if not folder.is_dir():
         return []
-    found = []
-    for path in sorted(folder.iterdir()):
-        if not path.is_file() or path.name.startswith("."):
-            continue
-        date = extract_date_of(path)
-        if dates is None or date is None or date in dates:
-            found.append(path)
+    found = [p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")]
     return sorted(found, key=lambda p: (extract_date_of(p) or dt.date.min, p.name))
 
 
@@ -74,7 +68,10 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def load_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, run_id: str, quarantine_dir: Path) -> FileOutcome:
+def load_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, run_id: str, quarantine_dir: Path,
+              same_day: list[Path] = ()) -> FileOutcome:
+    """Load one file. ``same_day``: other files of this source claiming the same extract date;
+    with any, the file is ambiguous and quarantined rather than guessed."""
     contract = load_contract(source)
     sha = sha256_of(path)
     extract_date = extract_date_of(path)
@@ -84,9 +81,11 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, run_id: s
         return FileOutcome(path, "skipped", load_id, note="already received with the same checksum")
 
     issues: list[Issue] = []
+    staged = None
     if extract_date is None or match["source"].lower() != source:
         issues.append(Issue(f"file name does not follow the contract: expected {contract.file_name}"))
-        staged = None
+    elif same_day:
+        issues.append(Issue(f"more than one file for this source and day ({', '.join(p.name for p in same_day)}): keep one"))
     else:
         staged = stage_file(con, path, contract)
         issues = staged.issues

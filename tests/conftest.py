@@ -22,7 +22,11 @@ import pytest  # noqa: E402
 from tthc.config import Paths  # noqa: E402
 from tthc.generator import generate  # noqa: E402
 
-REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
+# The real documents' tables live in shared/ beside the repository (CI lays it out so).
+SHARED = Path(os.environ.get("TTHC_SHARED", Path(__file__).resolve().parents[2] / "shared"))
+REFERENCE = SHARED / "reference"
+if not (REFERENCE / "000_p4_processing.csv").exists():
+    raise RuntimeError(f"the reference tables are not at {REFERENCE}: put shared/ beside the repository or set TTHC_SHARED")
 # A short stretch of the 2022 campaign at a small scale: every unit, every status, fast.
 START, END = dt.date(2021, 12, 15), dt.date(2022, 1, 14)
 SCALE = 0.04

@@ -143,3 +143,17 @@ def test_badly_named_file_is_quarantined_not_ignored(landing, tmp_path, name):
         outcome = load(con, path, tmp_path)
     assert outcome.status == "quarantined"
     assert "file name does not follow the contract" in outcome.issues[0].problem
+
+
+def test_two_files_for_one_day_are_both_quarantined_and_named(landing, tmp_path, monkeypatch):
+    from tthc.config import Paths
+    from tthc.pipeline import ingest
+
+    home = Paths(tmp_path).ensure()
+    folder = home.landing / "dossiers"
+    folder.mkdir(parents=True)
+    (folder / f"dossiers_{DAY}.csv").write_bytes(extract(landing).read_bytes())
+    (folder / f"dossiers_{DAY}.xlsx").write_bytes(b"not really a workbook")
+    outcomes = {o.path.name: o for o in ingest(home, {DAY}, "test-run")}
+    assert {name: o.status for name, o in outcomes.items()} == {f"dossiers_{DAY}.csv": "quarantined", f"dossiers_{DAY}.xlsx": "quarantined"}
+    assert f"dossiers_{DAY}.xlsx" in outcomes[f"dossiers_{DAY}.csv"].issues[0].problem

@@ -8,14 +8,13 @@ warehouse, does its work and closes it, so that steps can run as separate Airflo
 from __future__ import annotations
 
 import datetime as dt
-import os
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingestion.contracts import load_contract, sources
-from ingestion.loader import FileOutcome, decide, extract_date_of, landed_files, load_file, sha256_of, write_quarantine_report
+from ingestion.loader import FileOutcome, decide, extract_date_of, landed_files, load_file, write_quarantine_report
 from ingestion.reader import Issue
 from tthc.config import Paths
 from tthc.dbt import run_dbt
@@ -61,34 +60,24 @@ def dates_between(start: dt.date, end: dt.date) -> set[dt.date]:
 def ingest(paths: Paths, dates: set[dt.date] | None, run_id: str, progress=None) -> list[FileOutcome]:
     """Load every landed file of the given extract dates (all dates if None), each in its own transaction."""
     paths.ensure()
-    work = [(source, path) for source in sources() for path in landed_files(paths.landing, source, dates)]
+    work = []
+    for source in sources():
+        files = landed_files(paths.landing, source)
+        by_day = defaultdict(list)
+        for path in files:
+            by_day[extract_date_of(path)].append(path)
+        for path in files:
+            day = extract_date_of(path)
+            if dates is None or day is None or day in dates:
+                same_day = [p for p in by_day[day] if p != path] if day else []
+                work.append((source, path, same_day))
     outcomes = []
     with connect(paths.warehouse) as con:
-        for i, (source, path) in enumerate(work, start=1):
-            twins = [p for p in landed_files(paths.landing, source) if p != path and extract_date_of(p) and extract_date_of(p) == extract_date_of(path)]
-            if twins:
-                issue = Issue(f"more than one file for this source and day ({', '.join(p.name for p in twins)}): keep one")
-                outcomes.append(_quarantine_ambiguous(con, paths, source, path, run_id, issue))
-            else:
-                outcomes.append(load_file(con, path, source, run_id, paths.quarantine))
+        for i, (source, path, same_day) in enumerate(work, start=1):
+            outcomes.append(load_file(con, path, source, run_id, paths.quarantine, same_day))
             if progress:
                 progress(i, len(work))
     return outcomes
-
-
-def _quarantine_ambiguous(con, paths: Paths, source: str, path, run_id: str, issue: Issue) -> FileOutcome:
-    sha = sha256_of(path)
-    load_id = f"{source}-{extract_date_of(path)}-{sha[:12]}"
-    if con.execute("select 1 from raw.load_manifest where load_id = ?", [load_id]).fetchone():
-        return FileOutcome(path, "skipped", load_id, note="already received with the same checksum")
-    con.execute(
-        "insert into raw.load_manifest (load_id, source, extract_date, file_name, file_path, file_sha256, file_bytes, "
-        "status, reason, received_at, run_id) values (?, ?, ?, ?, ?, ?, ?, 'quarantined', ?, ?, ?)",
-        [load_id, source, extract_date_of(path), path.name, str(path), sha, path.stat().st_size, issue.problem, dt.datetime.now(), run_id],
-    )
-    con.execute("insert into raw.quarantine_issues values (?, ?, ?, null, null, null, ?)", [load_id, source, path.name, issue.problem])
-    write_quarantine_report(paths.quarantine, source, path, load_id, sha, [issue])
-    return FileOutcome(path, "quarantined", load_id, issues=[issue])
 
 
 def validate_loads(paths: Paths, run_id: str, echo=print) -> dict[str, list[Issue]]:
@@ -140,7 +129,7 @@ def _checked_columns(checks) -> set[str]:
 def build(paths: Paths, echo=print, report_period: tuple[dt.date, dt.date] | None = None) -> None:
     """dbt seed + build: every model and its tests."""
     vars = {"report_from": report_period[0].isoformat(), "report_to": report_period[1].isoformat()} if report_period else None
-    run_dbt(paths, ["build", "--fail-fast"] if os.environ.get("TTHC_DBT_FAIL_FAST") else ["build"], vars=vars, echo=echo)
+    run_dbt(paths, ["build"], vars=vars, echo=echo)
 
 
 def validate_marts(paths: Paths, run_id: str, echo=print) -> int:
