@@ -77,6 +77,8 @@ def test_processing_report_balances_or_lists_its_gaps(built):
     assert closed
     assert results == {"received_is_its_parts": True, "resolved_is_its_parts": True, "pending_is_its_parts": True,
                        "received_is_resolved_plus_pending": False}
+    docs = built.data_docs.read_text(encoding="utf-8")
+    assert "processing_report" in docs and "dossiers_load" in docs
 
 
 def test_report_layout_follows_appendix_4(built):
@@ -171,3 +173,25 @@ def test_a_file_missing_a_column_is_quarantined_named_and_the_rest_of_the_day_lo
     assert f"dossiers_{day}.csv" in text and "column channel: required column is missing" in text
     with duckdb.connect(str(copy_of_built.warehouse), read_only=True) as con:
         assert con.execute("select status from raw.load_manifest where file_name = ?", [f"services_{day}.csv"]).fetchone() == ("current",)
+
+
+def test_a_failing_build_is_reported_plainly_by_the_cli(copy_of_built, capsys):
+    """A dossier from a unit the register does not know fails dbt's relationship test; the
+    run stops with one readable message naming it, and the published copy is left as it was."""
+    from tthc import cli
+
+    day = END + dt.timedelta(days=1)
+    lines = (copy_of_built.landing / "dossiers" / f"dossiers_{END}.csv").read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    row = lines[1].split(",")
+    row[header.index("unit_code")] = "99999"
+    row[header.index("dossier_code")] = "99999-220115-00001"
+    (copy_of_built.landing / "dossiers" / f"dossiers_{day}.csv").write_text("\n".join([lines[0], ",".join(row)]) + "\n", encoding="utf-8")
+    published_before = copy_of_built.published.read_bytes()
+
+    code = cli.main(["run", "--date", str(day)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "tthc run: failed: dbt build failed" in err and "relationships_stg_portal__dossiers_unit_code" in err
+    assert "\x1b[" not in err
+    assert copy_of_built.published.read_bytes() == published_before

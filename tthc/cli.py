@@ -116,7 +116,14 @@ def main(argv: list[str] | None = None) -> int:
     c.set_defaults(func=cmd_contracts_doc)
 
     args = parser.parse_args(argv)
-    return args.func(args)
+    from tthc.dbt import DbtFailed
+    from tthc.pipeline import MartCheckFailed
+
+    try:
+        return args.func(args)
+    except (DbtFailed, MartCheckFailed, ValueError) as exc:
+        print(f"tthc {args.command}: failed: {exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

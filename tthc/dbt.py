@@ -22,7 +22,7 @@ class DbtFailed(RuntimeError):
 
 def run_dbt(paths: Paths, args: list[str], vars: dict | None = None, echo=print) -> None:
     """Run ``dbt <args>`` on the warehouse; stream its log lines; raise DbtFailed on failure."""
-    command = [str(Path(sys.executable).with_name("dbt")), *args, "--project-dir", str(DBT_PROJECT),
+    command = [str(Path(sys.executable).with_name("dbt")), "--no-use-colors", *args, "--project-dir", str(DBT_PROJECT),
                "--profiles-dir", str(DBT_PROJECT)]
     if vars:
         command += ["--vars", json.dumps(vars)]
