@@ -20,10 +20,10 @@ def run_demo(paths: Paths, scale: float = 1.0) -> int:
     paths.ensure()
     started = time.monotonic()
     print(f"1/2 generating the portal's daily extracts {CAMPAIGN_START:%d/%m/%Y} – {CAMPAIGN_END:%d/%m/%Y} (scale {scale}) into {paths.landing}", flush=True)
-    summary = generate(paths.landing, CAMPAIGN_START, CAMPAIGN_END, scale=scale, progress=_every_month)
+    summary = generate(paths.landing, CAMPAIGN_START, CAMPAIGN_END, scale=scale, progress=_every_30("days written"))
     print(f"    {summary.days} days, {_n(summary.extract_rows)} extract rows, {_n(summary.dossiers)} dossiers received", flush=True)
     print("2/2 running the pipeline over the whole range in one pass (ingest, validate, dbt build, check, publish)", flush=True)
-    result = run(paths, dates_between(CAMPAIGN_START, CAMPAIGN_END), echo=_quiet_dbt)
+    result = run(paths, dates_between(CAMPAIGN_START, CAMPAIGN_END), echo=_quiet_dbt, progress=_every_30("files loaded"))
     print("\n".join(result.lines()))
     print()
     print("\n".join(kpi_summary(paths)))
@@ -59,9 +59,9 @@ def kpi_summary(paths: Paths) -> list[str]:
         f"Published copy for BI and queries {paths.published}",
         f"Data Docs (validation results)    {paths.data_docs}",
         "Query it, e.g.:",
-        f"  uv run python -c \"import duckdb; print(duckdb.connect('{paths.published}', read_only=True).sql("
+        f"  .venv/bin/python -c \"import duckdb; print(duckdb.connect('{paths.published}', read_only=True).sql("
         f"\\\"select stt, row_label, received_total, identity_gap from marts.rpt_processing_report where period_id = '{SUMMARY_PERIOD}' order by sort_key\\\"))\"",
-        "  .tools/bin/uv run tthc status",
+        "  .venv/bin/tthc status",
     ]
 
 
@@ -78,9 +78,12 @@ def _pct(value) -> str:
     return f"{tenths // 10},{tenths % 10}%"
 
 
-def _every_month(done: int, total: int) -> None:
-    if done % 30 == 0 or done == total:
-        print(f"    {done}/{total} days written", flush=True)
+def _every_30(what: str):
+    def progress(done: int, total: int) -> None:
+        if done % 30 == 0 or done == total:
+            print(f"    {done}/{total} {what}", flush=True)
+
+    return progress
 
 
 def _quiet_dbt(line: str) -> None:
