@@ -69,6 +69,16 @@ def built(tmp_path_factory, landing) -> Paths:
     return paths
 
 
+@pytest.fixture
+def copy_of_built(built, tmp_path, monkeypatch) -> Paths:
+    """A private copy of the session's built home, for tests that run the pipeline again."""
+    import shutil
+
+    shutil.copytree(built.home, tmp_path / "home")
+    monkeypatch.setenv("TTHC_HOME", str(tmp_path / "home"))
+    return Paths(tmp_path / "home")
+
+
 def services_required() -> bool:
     """In CI (.ci/run sets TTHC_REQUIRE_SERVICES) a test needing PostgreSQL or Redis must not skip."""
     return os.environ.get("TTHC_REQUIRE_SERVICES") == "1"

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import duckdb
 import pendulum
 import pytest
 
 from tests.conftest import START
+from tthc.config import REPO
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +23,7 @@ def airflow_db():
 def dagbag(airflow_db):
     from airflow.dag_processing.dagbag import DagBag
 
-    return DagBag(dag_folder=str(__import__("tthc.config").config.REPO / "dags"))
+    return DagBag(dag_folder=str(REPO / "dags"))
 
 
 def test_every_dag_file_imports(dagbag):

@@ -142,13 +142,6 @@ def table_digests(path) -> dict[str, str]:
                 for s, t in tables}
 
 
-@pytest.fixture
-def copy_of_built(built, tmp_path, monkeypatch) -> Paths:
-    shutil.copytree(built.home, tmp_path / "home", ignore=shutil.ignore_patterns("*.wal"))
-    monkeypatch.setenv("TTHC_HOME", str(tmp_path / "home"))
-    return Paths(tmp_path / "home")
-
-
 def test_running_a_day_again_changes_no_row(copy_of_built):
     before = table_digests(copy_of_built.warehouse)
     summary = run(copy_of_built, {START + dt.timedelta(days=5)}, echo=lambda *_: None)
