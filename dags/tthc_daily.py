@@ -1,29 +1,32 @@
-"""Daily load of the portal's extracts: ingest -> validate loads -> dbt build -> validate marts -> publish.
+"""Daily load of the portal's extracts: wait for the day's extract -> ingest -> validate loads
+-> dbt build -> validate marts -> publish.
 
 The run for logical date D processes the extracts of day D (Asia/Ho_Chi_Minh). It is
 scheduled at 06:00 the next morning, when the day's files have landed. Every task calls
 the same function as the `tthc` command line; the DAG holds no logic of its own. Tasks
 that write the warehouse share a one-slot pool, and one run is active at a time, because
-DuckDB allows one writer per file.
+DuckDB allows one writer per file. A failed task, or an extract that does not arrive in
+time, raises an alert (tthc/alerts.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+import os
+
 import pendulum
-from airflow.sdk import dag, task
+from airflow.sdk import PokeReturnValue, dag, task
 from airflow.timetables.interval import CronDataIntervalTimetable
 
-LOCAL_TZ = "Asia/Ho_Chi_Minh"
+from tthc.alerts import extract_missing, task_failed
+from tthc.dates import LOCAL_TZ, extract_date_of_run as extract_date
+
 WRITER_POOL = "tthc_warehouse_writer"
-
-
-def extract_date(logical_date) -> dt.date:
-    """The extract a run processes: its logical date's local day. (For a scheduled run the
-    logical date is its data interval's start, D 06:00; for a manual run or `dag.test`,
-    the date given. The data interval of a manual run ends at that date instead.)"""
-    return pendulum.instance(logical_date).in_timezone(LOCAL_TZ).date()
+# The run for day D starts at 06:00 on D+1; the day's dossier extract may still be on its
+# way. Wait for it until noon (6 h), checking every 10 minutes, then alert.
+WAIT_FOR_EXTRACT = dt.timedelta(seconds=float(os.environ.get("TTHC_WAIT_FOR_EXTRACT_SECONDS", 6 * 3600)))
+POKE_EVERY = dt.timedelta(seconds=float(os.environ.get("TTHC_POKE_SECONDS", 600)))
 
 
 @dag(
@@ -37,11 +40,25 @@ def extract_date(logical_date) -> dt.date:
         "retries": 2,
         "retry_delay": dt.timedelta(minutes=5),
         "retry_exponential_backoff": True,
+        "on_failure_callback": task_failed,
     },
+
     tags=["tthc", "warehouse"],
     doc_md=__doc__,
 )
 def tthc_daily():
+    @task.sensor(poke_interval=POKE_EVERY, timeout=WAIT_FOR_EXTRACT, mode="reschedule", pool="default_pool",
+                 retries=0, on_failure_callback=extract_missing)
+    def wait_for_extract(logical_date=None) -> PokeReturnValue:
+        """The day's dossier extract is in the landing folder (CSV or .xlsx)."""
+        from tthc.config import paths
+
+        day = extract_date(logical_date)
+        found = sorted((paths().landing / "dossiers").glob(f"dossiers_{day.isoformat()}.*"))
+        if not found:
+            print(f"waiting for dossiers_{day.isoformat()}.csv or .xlsx in {paths().landing / 'dossiers'}")
+        return PokeReturnValue(is_done=bool(found), xcom_value=[p.name for p in found])
+
     @task
     def ingest(logical_date=None, run_id=None) -> dict:
         from tthc.config import paths
@@ -83,7 +100,9 @@ def tthc_daily():
 
         publish_copy(paths())
 
-    built = build(validate_loads(ingest()))
+    ingested = ingest()
+    wait_for_extract() >> ingested
+    built = build(validate_loads(ingested))
     findings = validate_marts()
     built >> findings
     publish(findings)

@@ -33,8 +33,9 @@ def test_every_dag_file_imports(dagbag):
 
 def test_daily_dag_shape(dagbag):
     dag = dagbag.get_dag("tthc_daily")
-    assert [t.task_id for t in dag.topological_sort()] == ["ingest", "validate_loads", "build", "validate_marts", "publish"]
-    assert {t.pool for t in dag.tasks} == {"tthc_warehouse_writer"}
+    assert [t.task_id for t in dag.topological_sort()] == ["wait_for_extract", "ingest", "validate_loads", "build", "validate_marts", "publish"]
+    writers = {t.task_id for t in dag.tasks if t.pool == "tthc_warehouse_writer"}
+    assert writers == {"ingest", "validate_loads", "build", "validate_marts", "publish"}  # the sensor waits outside the writers' slot
     assert dag.max_active_runs == 1
     assert str(dag.timezone.name) == "Asia/Ho_Chi_Minh"
 
@@ -60,3 +61,44 @@ def test_dag_run_for_a_date_builds_the_marts(dagbag, home):
     assert manifest == [("dossiers", day, "current"), ("services", day, "current")]
     assert loaded > 0
     assert got == (online, total) and total > 0
+
+
+def test_a_missing_extract_times_out_with_an_alert_naming_the_file(dagbag, home, monkeypatch):
+    """No extract for the day: the sensor gives up after its timeout, the run fails, and the
+    alert says which run, which task and which file it waited for."""
+    import json
+
+    dag = dagbag.get_dag("tthc_daily")
+    sensor = dag.get_task("wait_for_extract")
+    monkeypatch.setattr(sensor, "timeout", 2.0)
+    monkeypatch.setattr(sensor, "poke_interval", 0.5)
+    monkeypatch.setattr(sensor, "mode", "poke")
+    run = dag.test(logical_date=pendulum.datetime(2030, 1, 1, 6, tz="Asia/Ho_Chi_Minh"))
+    assert run.state == "failed"
+    alerts = [json.loads(line) for line in (home.home / "alerts.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [a["task_id"] for a in alerts] == ["wait_for_extract"]
+    assert alerts[0]["kind"] == "extract_missing"
+    assert f"tthc_daily for 2030-01-01: dossiers_2030-01-01.csv (or .xlsx) did not arrive in {home.landing / 'dossiers'}" in alerts[0]["message"]
+
+
+def test_a_failed_task_alert_names_the_task_and_the_check(dagbag, home, monkeypatch):
+    """A dossier from a unit the register does not know fails dbt's relationship test in the
+    build task; the alert names the run's day, the task and the failing test."""
+    import json
+
+    day = START
+    path = home.landing / "dossiers" / f"dossiers_{day}.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    row = lines[1].split(",")
+    row[header.index("unit_code")], row[header.index("dossier_code")] = "99999", "99999-211215-00001"
+    path.write_text("\n".join([*lines, ",".join(row)]) + "\n", encoding="utf-8")
+    dag = dagbag.get_dag("tthc_daily")
+    for task in dag.tasks:
+        monkeypatch.setattr(task, "retries", 0)
+    run = dag.test(logical_date=pendulum.datetime(day.year, day.month, day.day, 6, tz="Asia/Ho_Chi_Minh"))
+    assert run.state == "failed"
+    alerts = [json.loads(line) for line in (home.home / "alerts.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(a["kind"], a["task_id"]) for a in alerts] == [("task_failed", "build")]
+    assert f"tthc_daily for {day}: task build failed" in alerts[0]["message"]
+    assert "relationships_stg_portal__dossiers_unit_code" in alerts[0]["message"]
