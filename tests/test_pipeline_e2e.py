@@ -11,7 +11,7 @@ import pytest
 
 from tests.conftest import END, START
 from tthc.config import Paths
-from tthc.pipeline import run
+from tthc.pipeline import dates_between, run
 from warehouse.status import status_lines
 
 PERIOD, PERIOD_START, PERIOD_END = "month_2021_12", "2021-12-01", "2021-12-31"
@@ -188,3 +188,18 @@ def test_a_failing_build_is_reported_plainly_by_the_cli(copy_of_built, capsys):
     assert "tthc run: failed: dbt build failed" in err and "relationships_stg_portal__dossiers_unit_code" in err
     assert "\x1b[" not in err
     assert copy_of_built.published.read_bytes() == published_before
+
+
+def test_status_reports_each_sources_last_extract_and_freshness_fails_when_stale(home, capsys):
+    """Three days loaded with one never delivered between them; the extracts are from 2022,
+    so today the daily dossier source is stale and `status --freshness` fails."""
+    from tthc import cli
+
+    gap = START + dt.timedelta(days=1)
+    (home.landing / "dossiers" / f"dossiers_{gap}.csv").unlink()
+    run(home, dates_between(START, START + dt.timedelta(days=2)), echo=lambda *_: None)
+    code = cli.main(["status", "--freshness"])
+    out, err = capsys.readouterr()
+    assert f"dossiers   2 current load(s), extracts {START} .. {START + dt.timedelta(days=2)}, 1 day(s) missing" in out
+    assert f"missing: {gap}" in out
+    assert code == 1 and "source freshness failed" in err and "ERROR STALE" in err

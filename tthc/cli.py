@@ -68,6 +68,10 @@ def cmd_status(args) -> int:
     from warehouse.status import status_lines
 
     print("\n".join(status_lines(paths())))
+    if args.freshness:
+        from tthc.pipeline import source_freshness
+
+        source_freshness(paths())
     return 0
 
 
@@ -106,6 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     r.set_defaults(func=cmd_run)
 
     s = sub.add_parser("status", help="what is loaded, what was quarantined and why, the latest findings")
+    s.add_argument("--freshness", action="store_true", help="also run dbt source freshness (fails when a daily source is stale)")
     s.set_defaults(func=cmd_status)
 
     d = sub.add_parser("demo", help="generate the 2022 campaign (15/12/2021–02/09/2022) and run the whole flow")

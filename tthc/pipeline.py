@@ -132,6 +132,11 @@ def build(paths: Paths, echo=print, report_period: tuple[dt.date, dt.date] | Non
     run_dbt(paths, ["build"], vars=vars, echo=echo)
 
 
+def source_freshness(paths: Paths, echo=print) -> None:
+    """dbt source freshness: is each daily source's latest extract recent? Raises DbtFailed when stale."""
+    run_dbt(paths, ["source", "freshness"], echo=echo)
+
+
 def validate_marts(paths: Paths, run_id: str, echo=print) -> int:
     """Check the processing report's identities; record findings; fail on a broken by-construction identity."""
     from expectations.runner import findings_of, record, validate
