@@ -5,8 +5,8 @@ The run for logical date D processes the extracts of day D (Asia/Ho_Chi_Minh). I
 scheduled at 06:00 the next morning, when the day's files have landed. Every task calls
 the same function as the `tthc` command line; the DAG holds no logic of its own. Tasks
 that write the warehouse share a one-slot pool, and one run is active at a time, because
-DuckDB allows one writer per file. A failed task, or an extract that does not arrive in
-time, raises an alert (tthc/alerts.py).
+DuckDB allows one writer per file. A failed task, an extract that does not arrive in time,
+and a run not done by the 17:00 report raise alerts (tthc/alerts.py).
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ import datetime as dt
 import os
 
 import pendulum
-from airflow.sdk import PokeReturnValue, dag, task
+from airflow.sdk import DeadlineReference, PokeReturnValue, dag, task
+from airflow.sdk.definitions.deadline import DeadlineAlert, SyncCallback
 from airflow.timetables.interval import CronDataIntervalTimetable
 
 from tthc.alerts import extract_missing, task_failed
@@ -27,6 +28,14 @@ WRITER_POOL = "tthc_warehouse_writer"
 # way. Wait for it until noon (6 h), checking every 10 minutes, then alert.
 WAIT_FOR_EXTRACT = dt.timedelta(seconds=float(os.environ.get("TTHC_WAIT_FOR_EXTRACT_SECONDS", 6 * 3600)))
 POKE_EVERY = dt.timedelta(seconds=float(os.environ.get("TTHC_POKE_SECONDS", 600)))
+# The figures feed the report due at 17:00 on D+1: 35 hours after D's logical date (D 06:00).
+# TTHC_REPORT_DEADLINE=off leaves it out, for in-process `dag.test()` only: Airflow 3.3.2's
+# dag.test does not store a DAG's deadline alerts, then fails looking them up.
+REPORT_DEADLINE = None if os.environ.get("TTHC_REPORT_DEADLINE") == "off" else DeadlineAlert(
+    reference=DeadlineReference.DAGRUN_LOGICAL_DATE,
+    interval=dt.timedelta(hours=35),
+    callback=SyncCallback("tthc.alerts.report_deadline_missed"),
+)
 
 
 @dag(
@@ -42,6 +51,7 @@ POKE_EVERY = dt.timedelta(seconds=float(os.environ.get("TTHC_POKE_SECONDS", 600)
         "retry_exponential_backoff": True,
         "on_failure_callback": task_failed,
     },
+    deadline=REPORT_DEADLINE,
 
     tags=["tthc", "warehouse"],
     doc_md=__doc__,

@@ -7,6 +7,7 @@ database dropped and its Redis database emptied."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import signal
@@ -91,11 +92,14 @@ def airflow_stack(request, tmp_path_factory, landing):
         "AIRFLOW__API__SECRET_KEY": uuid.uuid4().hex,
         "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "5",
         "TTHC_HOME": str(root / "tthc"),
+        "TTHC_REPORT_DEADLINE": "on",
     }
     airflow = str(Path(sys.executable).with_name("airflow"))
 
-    def cli(*args):
-        subprocess.run([airflow, *args], env=env, check=True, capture_output=True, timeout=300)
+    def cli(*args) -> str:
+        done = subprocess.run([airflow, *args], env=env, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, f"airflow {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
+        return done.stdout
 
     # what the compose's init service does
     cli("db", "migrate")
@@ -116,7 +120,7 @@ def airflow_stack(request, tmp_path_factory, landing):
         token = requests.post(f"{api}/auth/token", json={"username": ADMIN[0], "password": ADMIN[1]}, timeout=10).json()["access_token"]
         session = requests.Session()
         session.headers["Authorization"] = f"Bearer {token}"
-        yield api, session, root, executor
+        yield api, session, root, executor, cli
     finally:
         for p in processes:  # each service in its own process group: stop it and its workers
             _stop(p)
@@ -154,7 +158,7 @@ def _wait_for(condition, seconds: float, what: str):
 
 
 def test_daily_dag_triggered_through_the_rest_api_publishes_the_day(airflow_stack):
-    api, session, root, executor = airflow_stack
+    api, session, root, executor, _ = airflow_stack
     _wait_for(lambda: session.get(f"{api}/api/v2/dags/tthc_daily", timeout=5).ok, 180, "the dag-processor to parse tthc_daily")
     run_id = "native-test"
     created = session.post(f"{api}/api/v2/dags/tthc_daily/dagRuns",
@@ -185,8 +189,49 @@ def test_daily_dag_triggered_through_the_rest_api_publishes_the_day(airflow_stac
         got = con.execute("""select online_dossiers, total_dossiers from marts.fct_online_dossier_rate
                              where period_id = 'month_2021_12' and unit_code = '70'""").fetchone()
     assert got == expected and got[1] > 0
+    # 2021's report deadline passed long ago: the scheduler calls the deadline callback
+    alerts = root / "tthc" / "alerts.jsonl"
+    _wait_for(lambda: alerts.exists() and '"deadline_missed"' in alerts.read_text(encoding="utf-8"), 120, "the deadline alert")
+    assert f"tthc_daily for {START}: not published by 17:00 the next day" in alerts.read_text(encoding="utf-8")
 
 
 def _task_states(session, api, run_id) -> dict:
     instances = session.get(f"{api}/api/v2/dags/tthc_daily/dagRuns/{run_id}/taskInstances", timeout=10).json()["task_instances"]
     return {t["task_id"]: t["state"] for t in instances}
+
+
+@pytest.mark.parametrize("airflow_stack", ["LocalExecutor"], indirect=True)
+def test_airflow_backfill_of_a_range_equals_the_one_pass_rebuild(airflow_stack, tmp_path, landing):
+    """`airflow backfill create` over three days, worked off by the running scheduler, leaves
+    the same marts as `tthc run --from --to` in one pass."""
+    from tests.test_backfill import MODELS, contents, fresh_home
+    from tthc.config import Paths
+    from tthc.pipeline import dates_between, run
+
+    api, session, root, _, cli = airflow_stack
+    first, last = START + dt.timedelta(days=1), START + dt.timedelta(days=3)
+    _wait_for(lambda: session.get(f"{api}/api/v2/dags/tthc_daily", timeout=5).ok, 180, "tthc_daily to be parsed")
+    session.patch(f"{api}/api/v2/dags/tthc_daily", json={"is_paused": False}, timeout=10)
+    # the runbook's command; the running scheduler works the backfill off
+    cli("backfill", "create", "--dag-id", "tthc_daily", "--from-date", f"{first}T06:00:00+07:00",
+        "--to-date", f"{last}T06:00:00+07:00", "--reprocess-behavior", "completed", "--max-active-runs", "1")
+
+    def finished():
+        for r in session.get(f"{api}/api/v2/dags/tthc_daily/dagRuns", timeout=10).json()["dag_runs"]:
+            if r["run_type"] == "scheduled" and r["state"] in ("queued", "running"):  # today's run: no extract here
+                session.patch(f"{api}/api/v2/dags/tthc_daily/dagRuns/{r['dag_run_id']}", json={"state": "failed"}, timeout=10)
+        runs = [r for r in session.get(f"{api}/api/v2/dags/tthc_daily/dagRuns", timeout=10).json()["dag_runs"]
+                if r["run_type"] == "backfill"]
+        assert not any(r["state"] == "failed" for r in runs), runs
+        return len(runs) == 3 and all(r["state"] == "success" for r in runs)
+
+    _wait_for(finished, 600, "the backfill to finish its three runs")
+    through_airflow = Paths(root / "tthc")
+    with duckdb.connect(str(through_airflow.warehouse), read_only=True) as con:
+        loaded = con.execute("select extract_date from raw.load_manifest where source = 'dossiers' and status = 'current' order by 1").fetchall()
+    assert [d for (d,) in loaded if first <= d <= last] == [first + dt.timedelta(days=i) for i in range(3)]
+
+    one_pass = fresh_home(tmp_path, landing, "one_pass")
+    run(one_pass, {d for (d,) in loaded}, echo=lambda *_: None)
+    for table in MODELS:
+        assert contents(one_pass, table) == contents(through_airflow, table), table

@@ -1,6 +1,6 @@
 """Alerts for the people who run the loads: one readable line per problem, in the log and
 in $TTHC_HOME/alerts.jsonl (which a mail or chat relay can follow). Airflow calls them
-from task-failure callbacks."""
+from task-failure callbacks and from the DAG's report deadline."""
 
 from __future__ import annotations
 
@@ -47,3 +47,14 @@ def extract_missing(context) -> None:
         f" before the wait ended ({context.get('exception')}); nothing was loaded for that day",
         dag_id=ti.dag_id, task_id=ti.task_id, run_id=ti.run_id,
     )
+
+
+def report_deadline_missed(context: dict | None = None, **_) -> None:
+    """Deadline callback: the day's figures were not published by 17:00 the next day.
+    Airflow passes the run as JSON (context["dag_run"]), not as an object."""
+    import pendulum
+
+    run = (context or {}).get("dag_run") or {}
+    day = extract_date_of_run(pendulum.parse(run["logical_date"])) if run.get("logical_date") else "a day"
+    alert("deadline_missed", f"tthc_daily for {day}: not published by 17:00 the next day, the report's deadline",
+          run_id=run.get("dag_run_id"))
