@@ -37,6 +37,9 @@ def test_daily_dag_shape(dagbag):
     writers = {t.task_id for t in dag.tasks if t.pool == "tthc_warehouse_writer"}
     assert writers == {"ingest", "validate_loads", "build", "validate_marts", "publish"}  # the sensor waits outside the writers' slot
     assert dag.max_active_runs == 1
+    ingest = dag.get_task("ingest")
+    assert ingest.retries == 2 and ingest.retry_exponential_backoff and ingest.on_failure_callback
+    assert dag.get_task("wait_for_extract").timeout == 6 * 3600  # seconds
     assert str(dag.timezone.name) == "Asia/Ho_Chi_Minh"
 
 

@@ -126,10 +126,9 @@ def _checked_columns(checks) -> set[str]:
     return cols
 
 
-def build(paths: Paths, echo=print, report_period: tuple[dt.date, dt.date] | None = None) -> None:
-    """dbt seed + build: every model and its tests."""
-    vars = {"report_from": report_period[0].isoformat(), "report_to": report_period[1].isoformat()} if report_period else None
-    run_dbt(paths, ["build"], vars=vars, echo=echo)
+def build(paths: Paths, echo=print) -> None:
+    """dbt build: seeds, every model, their tests."""
+    run_dbt(paths, ["build"], echo=echo)
 
 
 def source_freshness(paths: Paths, echo=print) -> None:
