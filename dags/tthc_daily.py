@@ -26,8 +26,8 @@ from tthc.dates import LOCAL_TZ, extract_date_of_run as extract_date
 WRITER_POOL = "tthc_warehouse_writer"
 # The run for day D starts at 06:00 on D+1; the day's dossier extract may still be on its
 # way. Wait for it until noon (6 h), checking every 10 minutes, then alert.
-WAIT_FOR_EXTRACT = dt.timedelta(seconds=float(os.environ.get("TTHC_WAIT_FOR_EXTRACT_SECONDS", 6 * 3600)))
-POKE_EVERY = dt.timedelta(seconds=float(os.environ.get("TTHC_POKE_SECONDS", 600)))
+WAIT_FOR_EXTRACT = dt.timedelta(hours=6)
+POKE_EVERY = dt.timedelta(minutes=10)
 # The figures feed the report due at 17:00 on D+1: 35 hours after D's logical date (D 06:00).
 # TTHC_REPORT_DEADLINE=off leaves it out, for in-process `dag.test()` only: Airflow 3.3.2's
 # dag.test does not store a DAG's deadline alerts, then fails looking them up.
@@ -61,13 +61,14 @@ def tthc_daily():
                  retries=0, on_failure_callback=extract_missing)
     def wait_for_extract(logical_date=None) -> PokeReturnValue:
         """The day's dossier extract is in the landing folder (CSV or .xlsx)."""
+        from ingestion.loader import expected_files
         from tthc.config import paths
 
-        day = extract_date(logical_date)
-        found = sorted((paths().landing / "dossiers").glob(f"dossiers_{day.isoformat()}.*"))
+        wanted = expected_files(paths().landing, "dossiers", extract_date(logical_date))
+        found = [p.name for p in wanted if p.exists()]
         if not found:
-            print(f"waiting for dossiers_{day.isoformat()}.csv or .xlsx in {paths().landing / 'dossiers'}")
-        return PokeReturnValue(is_done=bool(found), xcom_value=[p.name for p in found])
+            print("waiting for " + " or ".join(str(p) for p in wanted))
+        return PokeReturnValue(is_done=bool(found), xcom_value=found)
 
     @task
     def ingest(logical_date=None, run_id=None) -> dict:

@@ -50,6 +50,11 @@ def landed_files(landing: Path, source: str) -> list[Path]:
     return sorted(found, key=lambda p: (extract_date_of(p) or dt.date.min, p.name))
 
 
+def expected_files(landing: Path, source: str, day: dt.date) -> list[Path]:
+    """The names a source's extract for ``day`` may arrive under (the FILE_NAME rule)."""
+    return [landing / source / f"{source}_{day.isoformat()}.{suffix}" for suffix in ("csv", "xlsx")]
+
+
 def extract_date_of(path: Path) -> dt.date | None:
     match = FILE_NAME.match(path.name)
     if not match:

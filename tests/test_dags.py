@@ -81,7 +81,7 @@ def test_a_missing_extract_times_out_with_an_alert_naming_the_file(dagbag, home,
     alerts = [json.loads(line) for line in (home.home / "alerts.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [a["task_id"] for a in alerts] == ["wait_for_extract"]
     assert alerts[0]["kind"] == "extract_missing"
-    assert f"tthc_daily for 2030-01-01: dossiers_2030-01-01.csv (or .xlsx) did not arrive in {home.landing / 'dossiers'}" in alerts[0]["message"]
+    assert f"tthc_daily for 2030-01-01: dossiers_2030-01-01.csv or dossiers_2030-01-01.xlsx did not arrive in {home.landing / 'dossiers'}" in alerts[0]["message"]
 
 
 def test_a_failed_task_alert_names_the_task_and_the_check(dagbag, home, monkeypatch):

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import Workbook
 
 from ingestion.contracts import load_contract
-from ingestion.loader import decide, load_file
+from ingestion.loader import decide, extract_date_of, load_file
 from ingestion.reader import stage_file
 from tests.conftest import START
 from warehouse.database import connect
@@ -157,3 +157,12 @@ def test_two_files_for_one_day_are_both_quarantined_and_named(landing, tmp_path,
     outcomes = {o.path.name: o for o in ingest(home, {DAY}, "test-run")}
     assert {name: o.status for name, o in outcomes.items()} == {f"dossiers_{DAY}.csv": "quarantined", f"dossiers_{DAY}.xlsx": "quarantined"}
     assert f"dossiers_{DAY}.xlsx" in outcomes[f"dossiers_{DAY}.csv"].issues[0].problem
+
+
+def test_the_names_an_extract_may_arrive_under_are_the_ones_the_loader_accepts(tmp_path):
+    """The DAG's sensor waits for exactly these names; each must pass the loader's naming rule."""
+    from ingestion.loader import expected_files
+
+    names = expected_files(tmp_path, "dossiers", DAY)
+    assert [p.name for p in names] == [f"dossiers_{DAY}.csv", f"dossiers_{DAY}.xlsx"]
+    assert all(extract_date_of(p) == DAY for p in names)

@@ -39,11 +39,13 @@ def task_failed(context) -> None:
 def extract_missing(context) -> None:
     """on_failure_callback of the sensor: the day's extract did not arrive; say which file, where."""
     ti = context["task_instance"]
+    from ingestion.loader import expected_files
+
     day = extract_date_of_run(context["logical_date"])
-    folder = paths().landing / "dossiers"
+    wanted = expected_files(paths().landing, "dossiers", day)
     alert(
         "extract_missing",
-        f"{ti.dag_id} for {day}: dossiers_{day}.csv (or .xlsx) did not arrive in {folder}"
+        f"{ti.dag_id} for {day}: {' or '.join(p.name for p in wanted)} did not arrive in {wanted[0].parent}"
         f" before the wait ended ({context.get('exception')}); nothing was loaded for that day",
         dag_id=ti.dag_id, task_id=ti.task_id, run_id=ti.run_id,
     )
