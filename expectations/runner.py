@@ -106,6 +106,8 @@ def findings_of(outcomes: list[CheckOutcome], frame: pd.DataFrame, id_columns: l
 
 def record(con, run_id: str, suite_name: str, outcomes: list[CheckOutcome]) -> None:
     """Keep every result in audit.validation_results (the run's history, queryable by BI)."""
+    if not outcomes:
+        return
     now = dt.datetime.now()
     con.executemany(
         "insert into audit.validation_results values (?, ?, ?, ?, ?, ?, ?, ?, ?)",

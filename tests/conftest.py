@@ -55,13 +55,17 @@ def home(tmp_path, monkeypatch, landing) -> Paths:
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory, landing) -> Paths:
-    """One full pipeline run over START..END, shared by the end-to-end tests that only read."""
+    """One full pipeline run over START..END, with seed 000's appendices as a unit report,
+    shared by the end-to-end tests that only read."""
     import shutil
 
     from tthc.pipeline import dates_between, run
 
+    from tests.workbooks import APPENDICES, build_workbook
+
     root = tmp_path_factory.mktemp("built")
     shutil.copytree(landing, root / "landing")
+    build_workbook(root / "landing" / "unit_reports" / "phu_luc_ke_hoach_170.xlsx", APPENDICES)
     paths = Paths(root).ensure()
     os.environ["TTHC_HOME"] = str(root)
     try:

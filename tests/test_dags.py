@@ -105,3 +105,39 @@ def test_a_failed_task_alert_names_the_task_and_the_check(dagbag, home, monkeypa
     assert [(a["kind"], a["task_id"]) for a in alerts] == [("task_failed", "build")]
     assert f"tthc_daily for {day}: task build failed" in alerts[0]["message"]
     assert "relationships_stg_portal__dossiers_unit_code" in alerts[0]["message"]
+
+
+def test_unit_report_dag_loads_a_workbook_when_it_lands(dagbag, copy_of_built):
+    """A corrected appendix 4 lands: the unit-report DAG's sensor sees it, loads and checks
+    it, rebuilds and publishes. The corrected row drops out of the findings; the section and
+    total rows, left as printed, now disagree with their rows."""
+    import copy
+
+    from tests.workbooks import build_workbook, reference_rows
+
+    dag = dagbag.get_dag("tthc_unit_reports")
+    assert [t.task_id for t in dag.topological_sort()] == ["wait_for_unit_report", "load_reports", "build", "publish"]
+    assert {t.task_id for t in dag.tasks if t.pool == "tthc_warehouse_writer"} == {"load_reports", "build", "publish"}
+    rows = copy.deepcopy(reference_rows("000_p4_processing"))
+    gtvt = next(r for r in rows if r["unit_name_raw"] == "Sở GTVT")       # 616 received, 583 + 31: off by 2
+    gtvt["resolved_total"], gtvt["resolved_on_time"] = "585", "561"
+    build_workbook(copy_of_built.landing / "unit_reports" / "phu_luc_4_dinh_chinh.xlsx", ["000_p4_processing"],
+                   {"000_p4_processing": rows})
+
+    run = dag.test(logical_date=pendulum.datetime(2022, 6, 2, 8, tz="Asia/Ho_Chi_Minh"))
+    assert run.state == "success", [(ti.task_id, ti.state) for ti in run.get_task_instances()]
+    with duckdb.connect(str(copy_of_built.published), read_only=True) as con:
+        per_file = dict(con.execute("""select file_name, count(*) from audit.unit_report_findings
+                                       where sheet = 'p4_processing' group by file_name""").fetchall())
+        sums = con.execute("""select unit_name, check_name, expected, found from audit.unit_report_findings
+                              where file_name = 'phu_luc_4_dinh_chinh.xlsx' and column_name not like 'C %'
+                              order by all""").fetchall()
+        gtvt_flagged = con.execute("""select count(*) from audit.unit_report_findings
+                                      where file_name = 'phu_luc_4_dinh_chinh.xlsx' and unit_name = 'Sở GTVT'""").fetchall()[0][0]
+        reconciled = con.execute("select count(distinct report_id) from marts.fct_unit_report_reconciliation "
+                                 "where sheet = 'p4_processing'").fetchall()[0][0]
+    assert per_file == {"phu_luc_ke_hoach_170.xlsx": 19, "phu_luc_4_dinh_chinh.xlsx": 18 + 4}
+    assert gtvt_flagged == 0
+    assert sums == [("Cấp tỉnh", "resolved_on_time", "146056", "146054"), ("Cấp tỉnh", "resolved_total", "153079", "153077"),
+                    ("TỔNG CỘNG", "resolved_on_time", "233143", "233141"), ("TỔNG CỘNG", "resolved_total", "242313", "242311")]
+    assert reconciled == 2

@@ -16,6 +16,7 @@ from pathlib import Path
 from ingestion.contracts import load_contract, sources
 from ingestion.loader import FileOutcome, decide, extract_date_of, landed_files, load_file, write_quarantine_report
 from ingestion.reader import Issue
+from ingestion.unit_report_loader import ReportOutcome, landed_reports, load_report
 from tthc.config import Paths
 from tthc.dbt import run_dbt
 from warehouse.database import connect
@@ -32,6 +33,8 @@ class RunSummary:
     files: list[FileOutcome] = field(default_factory=list)
     quarantined_after_validation: dict[str, list[Issue]] = field(default_factory=dict)
     findings: int = 0
+    unit_reports: list[ReportOutcome] = field(default_factory=list)
+    reconciliation: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         by_status = defaultdict(int)
@@ -44,6 +47,8 @@ class RunSummary:
         for load_id, issues in self.quarantined_after_validation.items():
             out.append(f"  QUARANTINED {load_id} (load checks): " + "; ".join(i.describe() for i in issues[:3]))
         out.append(f"  {self.findings} finding(s) in the marts (see `tthc status` and audit.findings)")
+        out += [f"  {line}" for r in self.unit_reports for line in r.lines()]
+        out += self.reconciliation
         return out
 
 
@@ -78,6 +83,45 @@ def ingest(paths: Paths, dates: set[dt.date] | None, run_id: str, progress=None)
             if progress:
                 progress(i, len(work))
     return outcomes
+
+
+def ingest_unit_reports(paths: Paths, run_id: str, echo=print) -> list[ReportOutcome]:
+    """Load every landed unit report not yet loaded; check each table's arithmetic."""
+    outcomes = []
+    with connect(paths.warehouse) as con:
+        for path in landed_reports(paths.landing):
+            outcome = load_report(con, path, run_id, paths.quarantine, paths.gx_project)
+            if outcome.status != "skipped":
+                outcomes.append(outcome)
+                for line in outcome.lines():
+                    echo(line)
+    return outcomes
+
+
+def reconciliation_lines(paths: Paths, top: int = 5) -> list[str]:
+    """Per unit report, the units whose self-reported dossiers the portal misses most."""
+    with connect(paths.warehouse, read_only=True) as con:
+        if not con.execute("select 1 from information_schema.tables where table_schema = 'marts' "
+                           "and table_name = 'fct_unit_report_reconciliation'").fetchall():
+            return []
+        reports = con.execute("""
+            select file_name, sheet, period_label, sum(received_reported), sum(received_portal), sum(received_gap)
+            from marts.fct_unit_report_reconciliation group by all order by file_name, sheet""").fetchall()
+        out = []
+        for file, sheet, period, reported, portal, gap in reports:
+            out.append(f"  reconciliation {file} / {sheet} ({period}): units reported {vn(reported)} received, "
+                       f"the portal has {vn(portal)}: {vn(gap)} not in the portal")
+            for name, code, g, share in con.execute("""
+                    select unit_name_printed, unit_code, received_gap, received_gap_share
+                    from marts.fct_unit_report_reconciliation where file_name = ? and sheet = ?
+                    order by received_gap_rank limit ?""", [file, sheet, top]).fetchall():
+                out.append(f"    {name} ({code}): {vn(g)} ({share:.0%} of what it reported)")
+    return out
+
+
+def vn(n: int) -> str:
+    """290170 -> '290.170', as the province's documents write numbers."""
+    return f"{n:,}".replace(",", ".")
 
 
 def validate_loads(paths: Paths, run_id: str, echo=print) -> dict[str, list[Issue]]:
@@ -175,7 +219,9 @@ def run(paths: Paths, dates: set[dt.date] | None, run_id: str | None = None, ech
     echo(f"ingesting {len(dates) if dates else 'all'} day(s) of extracts")
     summary.files = ingest(paths, dates, summary.run_id, progress)
     summary.quarantined_after_validation = validate_loads(paths, summary.run_id, echo)
+    summary.unit_reports = ingest_unit_reports(paths, summary.run_id, echo)
     build(paths, echo)
     summary.findings = validate_marts(paths, summary.run_id, echo)
+    summary.reconciliation = reconciliation_lines(paths)
     publish(paths, echo)
     return summary

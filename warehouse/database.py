@@ -48,6 +48,79 @@ create table if not exists audit.validation_results (
     details       varchar,
     validated_at  timestamp not null
 );
+-- Unit reports (Excel workbooks units send): one row per file, table, row, cell.
+create table if not exists raw.unit_report_files (
+    report_id    varchar primary key,   -- the file's SHA-256: the same workbook gets the same id
+    file_name    varchar not null,
+    file_path    varchar not null,
+    status       varchar not null,      -- loaded | rejected | superseded (a corrected file of that name came)
+    reason       varchar,
+    received_at  timestamp not null,
+    run_id       varchar
+);
+create table if not exists raw.unit_report_tables (
+    report_id    varchar not null,
+    sheet        varchar not null,
+    layout       varchar not null,      -- the template it matched (ingestion/report_templates)
+    period_start date,                  -- null when the report only says "đến ngày …"
+    period_end   date not null,
+    row_count    bigint not null,
+    unresolved   bigint not null        -- unit names that did not resolve to one unit
+);
+create table if not exists raw.unit_report_rows (
+    report_id    varchar not null,
+    sheet        varchar not null,
+    row_number   bigint not null,       -- the Excel row
+    row_kind     varchar not null,      -- section | detail | total
+    section      varchar,
+    section_seq  integer,
+    stt          varchar,
+    unit_name    varchar not null,      -- as printed
+    unit_code    varchar,               -- resolved; null when ambiguous or unknown
+    scope        varchar,               -- self | children (e.g. appendix 4 section C: a district's communes)
+    resolution   varchar,               -- resolved | ambiguous | unknown
+    resolved_by  varchar,               -- exact | alias | typo | elimination | all_communes
+    candidates   varchar                -- for an unresolved name: the units it might be
+);
+create table if not exists raw.unit_report_values (
+    report_id    varchar not null,
+    sheet        varchar not null,
+    row_number   bigint not null,
+    column_name  varchar not null,
+    excel_column varchar not null,
+    printed      varchar,               -- the cell as it reads
+    value_number decimal(38, 4),        -- counts, amounts and percentages
+    value_text   varchar                -- statuses
+);
+create table if not exists raw.unit_report_figures (
+    report_id    varchar not null,      -- the figures a layout reconciles with the portal
+    sheet        varchar not null,      -- (its `reconcile:`), one per detail row and measure
+    row_number   bigint not null,
+    measure      varchar not null,      -- received | online | resolved | overdue
+    value        bigint not null
+);
+create table if not exists raw.unit_report_issues (
+    report_id    varchar not null,
+    file_name    varchar not null,
+    sheet        varchar,
+    row_number   bigint,
+    column_name  varchar,
+    value        varchar,
+    problem      varchar not null
+);
+create table if not exists audit.unit_report_findings (
+    report_id    varchar not null,
+    file_name    varchar not null,
+    sheet        varchar not null,
+    row_number   bigint not null,
+    column_name  varchar not null,
+    check_name   varchar not null,
+    unit_name    varchar not null,
+    expected     varchar not null,
+    found        varchar not null,
+    gap          bigint,                -- found - expected, for counts
+    found_at     timestamp not null
+);
 create table if not exists audit.findings (
     run_id      varchar not null,
     suite       varchar not null,

@@ -16,7 +16,7 @@ rated as (
         p.period_end,
         p.is_partial,
         c.unit_code,
-        u.unit_name,
+        coalesce(h.unit_name, u.unit_name) as unit_name,  -- as the unit was named at the period's end
         u.tier,
         c.{{ numerator }},
         c.{{ denominator }},
@@ -24,6 +24,8 @@ rated as (
     from counts as c
     inner join {{ ref('dim_report_period') }} as p on p.period_id = c.period_id
     inner join {{ ref('dim_unit') }} as u on u.unit_code = c.unit_code
+    left join {{ ref('dim_unit_history') }} as h
+        on h.unit_code = c.unit_code and p.period_end between h.valid_from and h.valid_until
 ),
 
 targeted as (

@@ -1,6 +1,7 @@
 -- The periods every report mart is computed for: each calendar month, quarter and year
 -- that the data touches, the named periods of the documents (seed report_periods), and
--- one ad-hoc period when the vars report_from / report_to are given. Only periods that
+-- the periods of the unit reports loaded (to reconcile them with the portal), and one
+-- ad-hoc period when the vars report_from / report_to are given. Only periods that
 -- reach into the extracts' span; a period the extracts do not cover whole is partial.
 with bounds as (
     select min(extract_date) as first_day, max(extract_date) as last_day from {{ ref('stg_portal__dossiers') }}
@@ -29,6 +30,20 @@ calendar_periods as (
 named as (
     select period_id, period_label, 'named' as period_kind, period_start, period_end
     from {{ ref('report_periods') }}
+),
+
+-- a unit report's period, unless a named period already spans the same days
+unit_report_periods as (
+    select distinct
+        'report_' || strftime(period_start, '%Y%m%d') || '_' || strftime(period_end, '%Y%m%d') as period_id,
+        strftime(period_start, '%d/%m/%Y') || ' – ' || strftime(period_end, '%d/%m/%Y') as period_label,
+        'unit_report' as period_kind,
+        period_start,
+        period_end
+    from {{ ref('stg_unit_reports__figures') }} as f
+    where not exists (
+        select 1 from named as n where n.period_start = f.period_start and n.period_end = f.period_end
+    )
 ),
 
 {% if var('report_from') and var('report_to') %}
@@ -60,6 +75,8 @@ all_periods as (
     from calendar_periods
     union all
     select * from named
+    union all
+    select * from unit_report_periods
     {% if var('report_from') and var('report_to') %}
     union all
     select * from adhoc

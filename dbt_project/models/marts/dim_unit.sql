@@ -1,4 +1,14 @@
--- Units with their district and report section, from the unit seed.
+-- Units with their district and report section as the 2022 reports lay them out (seed
+-- units), and the unit each one is part of today: itself while it exists, else its
+-- successor from the 2025 crosswalk (null when it has none, e.g. a district).
+with current_versions as (
+    select unit_code, unit_name from {{ ref('dim_unit_history') }} where is_current
+),
+
+successors as (
+    select old_code, new_code from {{ ref('unit_crosswalk_2025') }}
+)
+
 select
     u.unit_code,
     u.unit_name,
@@ -15,7 +25,12 @@ select
     end as section_name,
     u.report_order,
     u.valid_from,
-    u.valid_to
+    u.valid_to,
+    case when u.valid_to is null then u.unit_code else s.new_code end as current_unit_code,
+    c.unit_name as current_unit_name
 from {{ ref('units') }} as u
 left join {{ ref('units') }} as d
     on d.unit_code = u.district_code and d.unit_kind = 'district'
+left join successors as s on s.old_code = u.unit_code
+left join current_versions as c
+    on c.unit_code = case when u.valid_to is null then u.unit_code else s.new_code end

@@ -1,12 +1,20 @@
-"""Build the unit seed and the generator's calibration from the real documents.
+"""Build the unit register and the generator's calibration from the real documents.
 
-Run once by hand (``uv run --group tools python tools/build_unit_seed.py``); its two
-outputs are committed:
+Run once by hand (``uv sync --group tools && uv run python tools/build_unit_register.py``);
+its outputs are committed:
 
-- ``dbt_project/seeds/units.csv``: every unit of seed 000 with a stable code. Districts
-  and communes take the statistics office's codes (from the ``vietnamadminunits``
-  package's legacy data set); departments and land-registration branches, which have
-  none, take readable codes of ours (``DEP-…``, ``LRB-<district code>``).
+- ``dbt_project/seeds/units.csv``: every unit with a stable code and its place in the
+  2022 reports (section, district, order). Districts and communes take the statistics
+  office's codes (from the ``vietnamadminunits`` package's legacy data set); units that
+  have none take readable codes of ours (``DEP-…``, ``LRB-<district code>``, ``VPDKDD``,
+  ``TTPVHCC``). The 40 communes of 01/07/2025 reuse the code of one of the old communes
+  they merge, as the statistics office does, so their code is already here.
+- ``dbt_project/seeds/unit_history.csv``: each unit's names, types and parents over time
+  (validity dates): 01/10/2022, Chơn Thành district becomes a town and five of its
+  communes wards; 01/07/2025, the district tier ends and Bình Phước joins Đồng Nai (75).
+- ``dbt_project/seeds/unit_crosswalk_2025.csv``: each of the 111 old communes and the new
+  unit it became part of (none was divided between new units), from the package's
+  ``converter_2025.json``.
 - ``tthc/generator/calibration.csv``: per unit, the dossiers received and received
   online over 15/12/2021–14/03/2022 as printed in appendix 2 (appendix 4 for the
   departments appendix 2 does not list), which the demo generator scales to a daily rate.
@@ -18,6 +26,7 @@ An unmatched name stops the script; nothing is guessed.
 from __future__ import annotations
 
 import csv
+import json
 import sqlite3
 import sys
 import unicodedata
@@ -56,6 +65,9 @@ DEPARTMENTS = [
 # town and five of its units became wards (codes kept). The seed names units as they
 # were in 2022 before that change; the history itself belongs to the unit register.
 RENAMED = {"chonthanh": "hunglong"}
+TOWN_FROM = "2022-10-01"
+MERGED_FROM, LAST_DAY_BEFORE_MERGER = "2025-07-01", "2025-06-30"
+OPEN_START = "2000-01-01"  # the register does not know when older units began
 NAMES_BEFORE_2022_10 = {
     "25432": "Thị trấn Chơn Thành", "25433": "Xã Thành Tâm", "25441": "Xã Minh Hưng",
     "25444": "Xã Minh Long", "25447": "Xã Minh Thành",
@@ -147,17 +159,89 @@ def main() -> int:
         return 1
     units.insert(0, dict(unit_code="70", unit_name="Tỉnh Bình Phước", unit_kind="province", tier="province",
                          district_code="", parent_code="", section="", report_order=0,
-                         valid_from="2000-01-01", valid_to=""))
-    with open(ROOT / "dbt_project" / "seeds" / "units.csv", "w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=list(units[0]))
-        writer.writeheader()
-        writer.writerows(units)
+                         valid_from=OPEN_START, valid_to=""))
+    # Units the reports name that the portal does not route dossiers to: the land office
+    # whose branches appendix 4 prints as one row, and the service centre of appendix 5.
+    units.insert(22, dict(unit_code="VPDKDD", unit_name="Văn phòng Đăng ký đất đai tỉnh", unit_kind="land_office",
+                          tier="province", district_code="", parent_code="DEP-TNMT", section="", report_order=0,
+                          valid_from=OPEN_START, valid_to=""))
+    units.insert(23, dict(unit_code="TTPVHCC", unit_name="Trung tâm Phục vụ hành chính công tỉnh", unit_kind="service_centre",
+                          tier="province", district_code="", parent_code="70", section="", report_order=0,
+                          valid_from=OPEN_START, valid_to=""))
+    for u in units:
+        if u["unit_kind"] == "land_branch":
+            u["parent_code"] = "VPDKDD"
+    history, crosswalk = history_and_crosswalk(units, data)
+    continuing = {h["unit_code"] for h in history if h["valid_from"] == MERGED_FROM}
+    for u in units:
+        if u["unit_code"] not in continuing:
+            u["valid_to"] = LAST_DAY_BEFORE_MERGER
+    units.append(dict(unit_code="75", unit_name="Tỉnh Đồng Nai", unit_kind="province", tier="province",
+                      district_code="", parent_code="", section="", report_order=0,
+                      valid_from=MERGED_FROM, valid_to=""))
+    seeds = ROOT / "dbt_project" / "seeds"
+    write_csv(seeds / "units.csv", units)
+    write_csv(seeds / "unit_history.csv", history)
+    write_csv(seeds / "unit_crosswalk_2025.csv", crosswalk)
     with open(ROOT / "tthc" / "generator" / "calibration.csv", "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
         writer.writerow(["unit_code", "received_90d", "online_90d", "source"])
         writer.writerows(calibration)
-    print(f"{len(units)} units, {len(calibration)} calibration rows")
+    print(f"{len(units)} units, {len(history)} unit versions, {len(crosswalk)} crosswalk rows, "
+          f"{len(calibration)} calibration rows")
     return 0
+
+
+def unit_type(name: str) -> str:
+    for prefix in ("Thành phố", "Thị xã", "Thị trấn", "Huyện", "Phường", "Xã", "Tỉnh", "Sở", "Chi nhánh", "Văn phòng", "Trung tâm"):
+        if name.startswith(prefix):
+            return prefix
+    return "Cơ quan"
+
+
+def history_and_crosswalk(units: list[dict], data: Path) -> tuple[list[dict], list[dict]]:
+    """Versions of every unit, and the 2025 crosswalk of communes."""
+    with sqlite3.connect(data) as db:
+        legacy = {code: (name, f"{pkey}_{dkey}_{wkey}") for code, name, pkey, dkey, wkey in db.execute(
+            "select wardCode, ward, provinceKey, districtKey, wardKey from admin_units_legacy where provinceCode = '70'")}
+        new_units = {key: (code, name) for code, name, key in db.execute(
+            "select wardCode, ward, wardKey from admin_units where provinceCode = '75'")}
+    converter = json.loads((data.parent / "converter_2025.json").read_text(encoding="utf-8"))
+    if any(k.startswith("tinhbinhphuoc") for k in converter["DICT_PROVINCE_WARD_DIVIDED"]["tinhdongnai"]):
+        raise SystemExit("a Bình Phước commune was divided in 2025: the crosswalk needs shares")
+    merged_into = {old: new_units[new] for new, olds in converter["DICT_PROVINCE_WARD_NO_DIVIDED"]["tinhdongnai"].items()
+                   for old in olds if old.startswith("tinhbinhphuoc")}
+
+    history, crosswalk = [], []
+    for u in units:
+        code, name = u["unit_code"], u["unit_name"]
+        version = dict(unit_code=code, valid_from=OPEN_START, valid_to=LAST_DAY_BEFORE_MERGER, unit_name=name,
+                       unit_type=unit_type(name), parent_code=u["parent_code"], district_code=u["district_code"])
+        if code == "697" or code in NAMES_BEFORE_2022_10:
+            later = "Thị xã Chơn Thành" if code == "697" else legacy[code][0]
+            history.append(version | dict(valid_to="2022-09-30"))
+            history.append(version | dict(valid_from=TOWN_FROM, unit_name=later, unit_type=unit_type(later)))
+        else:
+            history.append(version)
+        if u["unit_kind"] == "commune":
+            new_code, new_name = merged_into[legacy[code][1]]
+            crosswalk.append(dict(old_code=code, new_code=new_code, valid_from=MERGED_FROM,
+                                  old_name=history[-1]["unit_name"], new_name=new_name))
+    for new_code, new_name in sorted({(c["new_code"], c["new_name"]) for c in crosswalk}):
+        history.append(dict(unit_code=new_code, valid_from=MERGED_FROM, valid_to="", unit_name=new_name,
+                            unit_type=unit_type(new_name), parent_code="75", district_code=""))
+    history.append(dict(unit_code="75", valid_from=MERGED_FROM, valid_to="", unit_name="Tỉnh Đồng Nai",
+                        unit_type="Tỉnh", parent_code="", district_code=""))
+    crosswalk.append(dict(old_code="70", new_code="75", valid_from=MERGED_FROM,
+                          old_name="Tỉnh Bình Phước", new_name="Tỉnh Đồng Nai"))
+    return history, crosswalk
+
+
+def write_csv(path: Path, rows: list[dict]) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
 
 
 if __name__ == "__main__":

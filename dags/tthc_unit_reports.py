@@ -1,0 +1,80 @@
+"""Unit reports load when they land: wait for a new workbook in landing/unit_reports/ ->
+load and check it -> dbt build -> publish.
+
+Every 30 minutes a sensor looks for a workbook the warehouse has not seen (by content).
+None within the half hour: the run ends as skipped, not failed. Otherwise the reports are
+loaded (rejected ones quarantined with their reasons), their arithmetic checked, the marts
+rebuilt so the reconciliation shows them, and the copy for readers published. Writers
+share the daily DAG's one-slot pool: DuckDB allows one writer per file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pendulum
+from airflow.sdk import Asset, PokeReturnValue, dag, task
+
+from tthc.alerts import task_failed
+from tthc.dates import LOCAL_TZ
+
+WRITER_POOL = "tthc_warehouse_writer"
+UNIT_REPORTS = Asset("tthc://warehouse/unit_reports")
+LOOK_EVERY = dt.timedelta(minutes=2)
+LOOK_FOR = dt.timedelta(minutes=25)
+
+
+@dag(
+    dag_id="tthc_unit_reports",
+    schedule="*/30 * * * *",
+    start_date=pendulum.datetime(2021, 12, 15, tz=LOCAL_TZ),
+    catchup=False,
+    max_active_runs=1,
+    default_args={"pool": WRITER_POOL, "retries": 2, "retry_delay": dt.timedelta(minutes=2),
+                  "on_failure_callback": task_failed},
+    tags=["tthc", "warehouse", "unit reports"],
+    doc_md=__doc__,
+)
+def tthc_unit_reports():
+    @task.sensor(poke_interval=LOOK_EVERY, timeout=LOOK_FOR, mode="reschedule", soft_fail=True,
+                 pool="default_pool", retries=0)
+    def wait_for_unit_report() -> PokeReturnValue:
+        """A workbook in landing/unit_reports/ that the warehouse has not loaded."""
+        from ingestion.unit_report_loader import new_reports
+        from tthc.config import paths
+        from warehouse.database import connect
+
+        p = paths()
+        p.ensure()
+        with connect(p.warehouse) as con:
+            found = [r.name for r in new_reports(con, p.landing)]
+        return PokeReturnValue(is_done=bool(found), xcom_value=found)
+
+    @task(outlets=[UNIT_REPORTS])
+    def load_reports(_found: list[str], run_id=None) -> dict:
+        from tthc.config import paths
+        from tthc.pipeline import ingest_unit_reports
+
+        outcomes = ingest_unit_reports(paths(), run_id)
+        return {o.path.name: {"status": o.status, "findings": o.findings, "unresolved": len(o.unresolved)} for o in outcomes}
+
+    @task
+    def build(_loaded: dict) -> None:
+        from tthc.config import paths
+        from tthc.pipeline import build as dbt_build
+
+        dbt_build(paths())
+
+    @task
+    def publish(_built: None) -> None:
+        from tthc.config import paths
+        from tthc.pipeline import publish as publish_copy, reconciliation_lines
+
+        for line in reconciliation_lines(paths()):
+            print(line)
+        publish_copy(paths())
+
+    publish(build(load_reports(wait_for_unit_report())))
+
+
+tthc_unit_reports()

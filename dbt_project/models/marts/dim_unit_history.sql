@@ -1,0 +1,16 @@
+-- Every version of every unit (unit_history): its name, type and parent from valid_from
+-- to valid_to. Join on unit_code with the day a figure speaks of between valid_from and
+-- valid_until to name a unit as it was then.
+select
+    h.unit_code,
+    h.valid_from,
+    h.valid_to,
+    coalesce(h.valid_to, cast('9999-12-31' as date)) as valid_until,
+    h.valid_to is null as is_current,
+    h.unit_name,
+    h.unit_type,
+    u.unit_kind,
+    h.parent_code,
+    h.district_code
+from {{ ref('unit_history') }} as h
+inner join {{ ref('units') }} as u on u.unit_code = h.unit_code

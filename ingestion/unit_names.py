@@ -1,0 +1,223 @@
+"""Resolve unit names as printed in reports to unit codes of the register.
+
+The register is the dbt seeds ``units.csv`` (codes, kinds, districts), ``unit_history.csv``
+(names over time) and ``unit_aliases.csv`` (spellings met in the documents that rules
+cannot derive, such as "Sở NN và PTNT"). Rules handle the rest: case, diacritics,
+spacing, punctuation, prefixes (UBND, xã, phường, TT, TX, H.), a district given in the
+name ("UBND xã Tân Thành - huyện Bù Đốp - tỉnh Bình Phước") or by the table, and small
+typos ("Bù Gi Mập").
+
+Communes share names across districts (Tân Thành, Tân Hưng, Minh Hưng …), so a commune
+is only ever matched inside one district, and a name that still fits several units, or
+none, comes back unresolved with its candidates. Nothing is guessed.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+SEEDS = Path(__file__).resolve().parents[1] / "dbt_project" / "seeds"
+
+DISTRICT_TYPES = {"huyen": "Huyện", "h": "Huyện", "thi xa": "Thị xã", "tx": "Thị xã",
+                  "thanh pho": "Thành phố", "tp": "Thành phố"}
+COMMUNE_TYPES = {"xa": "Xã", "phuong": "Phường", "thi tran": "Thị trấn", "tt": "Thị trấn"}
+# Longest first, so that "thi xa" is tried before "xa".
+TYPE_WORDS = sorted([*DISTRICT_TYPES, *COMMUNE_TYPES], key=len, reverse=True)
+LAND_BRANCH = re.compile(r"^(?:cn|chi nhanh)\s*(?:van phong|vp)\s*(?:dang ky|dk)\s*(?:dat dai|dd)?\s*(?:dat dai)?\s*")
+# Phrases that mean "every commune of the district in context" (004's "Các xã phường").
+ALL_COMMUNES = re.compile(r"^cac xa(?: phuong)?(?: thi tran)?$|^cap xa(?: truc thuoc)?$")
+FUZZY_CUTOFF = 0.85
+
+
+def plain(text: str, keep_marks: bool = False) -> str:
+    """Lower case, NFC, punctuation as spaces, '&' as 'và'; without marks unless kept."""
+    text = unicodedata.normalize("NFC", text).lower().replace("&", " và ")
+    if not keep_marks:
+        text = unicodedata.normalize("NFD", text.replace("đ", "d"))
+        text = "".join(c for c in text if unicodedata.category(c) != "Mn")
+    text = re.sub(r"[^\w\s]", " ", text)
+    return " ".join(text.split())
+
+
+def split_type(text: str) -> tuple[str | None, str]:
+    """'ubnd xa tan thanh' -> ('xa', 'tan thanh'), on text already made plain."""
+    text = re.sub(r"^(?:ubnd|uy ban nhan dan)\s+", "", text)
+    for word in TYPE_WORDS:
+        if text.startswith(word + " "):
+            return word, text[len(word) + 1:]
+    return None, text
+
+
+def split_place(name: str, keep_marks: bool = False) -> tuple[str, list[str]]:
+    """The unit part of a printed name and the places appended to it, made plain:
+    'UBND xã Tân Thành - huyện Bù Đốp - tỉnh Bình Phước' -> ('ubnd xa tan thanh',
+    ['huyen bu dop', 'tinh binh phuoc']). A note in brackets ('Minh Hưng (CTH)') is dropped;
+    a dash inside a name ('Sở Văn hóa - Thể thao và DL') stays part of it."""
+    parts = re.split(r"\s+-\s+", re.sub(r"\s*\(.*?\)", "", name).strip())
+    suffixes = []
+    while len(parts) > 1 and split_type(plain(parts[-1]))[0] in DISTRICT_TYPES or (
+            len(parts) > 1 and plain(parts[-1]).startswith("tinh ")):
+        suffixes.insert(0, plain(parts.pop(), keep_marks))
+    return plain(" - ".join(parts), keep_marks), suffixes
+
+
+@dataclass(frozen=True)
+class Unit:
+    code: str
+    name: str
+    kind: str
+    district_code: str
+    valid_from: date
+    valid_to: date | None
+
+    def valid_on(self, day: date | None) -> bool:
+        return day is None or (self.valid_from <= day and (self.valid_to is None or day <= self.valid_to))
+
+    def label(self, register: "UnitRegister") -> str:
+        district = register.district_name(self.district_code)
+        inside = f" ({district})" if district and self.kind != "district" else ""
+        return f"{self.code} {self.name}{inside}"
+
+
+@dataclass
+class Resolution:
+    name: str
+    code: str | None
+    status: str                       # resolved | ambiguous | unknown
+    how: str = ""                     # exact | alias | typo | elimination | all_communes
+    candidates: list[str] = field(default_factory=list)   # "code name (district)"
+    scope: str = "self"               # self | children: the unit itself, or every unit under it
+
+    @property
+    def message(self) -> str:
+        if self.status == "resolved":
+            return f"{self.name!r} -> {self.code} ({self.how})"
+        if not self.candidates:
+            return f"unknown unit {self.name!r}: no unit of the register comes close"
+        return f"{self.status} unit {self.name!r}: candidates {'; '.join(self.candidates)}"
+
+
+class UnitRegister:
+    """Every version of every unit, and the rules that match printed names to them."""
+
+    def __init__(self, seeds: Path = SEEDS):
+        with open(seeds / "units.csv", encoding="utf-8") as f:
+            units = {r["unit_code"]: r for r in csv.DictReader(f)}
+        with open(seeds / "unit_history.csv", encoding="utf-8") as f:
+            history = list(csv.DictReader(f))
+        with open(seeds / "unit_aliases.csv", encoding="utf-8") as f:
+            self.aliases = {plain(r["alias"]): r["unit_code"] for r in csv.DictReader(f)}
+        self.versions = [
+            Unit(h["unit_code"], h["unit_name"],
+                 # a code reused in 2025 by a new commune keeps the kind; 75 is a province
+                 units[h["unit_code"]]["unit_kind"], h["district_code"],
+                 date.fromisoformat(h["valid_from"]),
+                 date.fromisoformat(h["valid_to"]) if h["valid_to"] else None)
+            for h in history
+        ]
+        self.codes = set(units)
+
+    def district_name(self, code: str) -> str:
+        names = [v.name for v in self.versions if v.code == code and v.kind == "district"]
+        return names[0] if names else ""
+
+    def resolve(self, name: str, *, district: str | None = None, kinds: set[str] | None = None,
+                on: date | None = None) -> Resolution:
+        """One name; ``district`` is the code the table's context gives, ``kinds`` the unit kinds
+        its section admits, ``on`` the day the report speaks of (units valid that day only)."""
+        head, suffixes = split_place(name)
+        for part in suffixes:                     # "... - huyện Bù Đốp - tỉnh Bình Phước"
+            word, core = split_type(part)
+            if word in DISTRICT_TYPES:
+                found = self._match(core, {"district"}, None, on, DISTRICT_TYPES[word])
+                if found.status != "resolved":
+                    return Resolution(name, None, found.status, candidates=found.candidates)
+                district = found.code
+        if head in self.aliases or plain(name) in self.aliases:
+            return Resolution(name, self.aliases.get(head) or self.aliases[plain(name)], "resolved", "alias")
+        if ALL_COMMUNES.match(head) and district:
+            return Resolution(name, district, "resolved", "all_communes", scope="children")
+        branch = LAND_BRANCH.match(head)
+        if branch:
+            word, core = split_type(head[branch.end():])
+            found = self._match(core, {"district"}, None, on, None)
+            if found.status != "resolved":
+                return Resolution(name, None, found.status, candidates=found.candidates)
+            return Resolution(name, f"LRB-{found.code}", "resolved", found.how)
+        word, core = split_type(head)
+        if word in DISTRICT_TYPES:
+            kinds = {"district"} if kinds is None else kinds & {"district"}
+            wanted_type = DISTRICT_TYPES[word]
+        elif word in COMMUNE_TYPES:
+            kinds = {"commune"} if kinds is None else kinds & {"commune"}
+            wanted_type = COMMUNE_TYPES[word]
+        else:
+            wanted_type = None
+        return self._match(core, kinds, district, on, wanted_type, original=name)
+
+    def _match(self, core: str, kinds, district, on, wanted_type, original: str | None = None) -> Resolution:
+        name = original or core
+        pool = [v for v in self.versions if v.valid_on(on) and (kinds is None or v.kind in kinds)
+                and (district is None or v.kind not in ("commune", "land_branch") or v.district_code == district)]
+
+        def core_of(v: Unit, keep_marks: bool) -> str:
+            return split_type(plain(v.name, keep_marks))[1]
+
+        marked = plain(core, keep_marks=True) if original is None else split_type(plain(
+            split_place(original, keep_marks=True)[0], keep_marks=True))[1]
+        for how, matches in (
+            ("exact", [v for v in pool if core_of(v, True) == marked]),
+            ("exact", [v for v in pool if core_of(v, False).replace(" ", "") == core.replace(" ", "")]),
+        ):
+            matches = self._distinct(matches, wanted_type)
+            if len(matches) == 1:
+                return Resolution(name, matches[0].code, "resolved", how)
+            if len(matches) > 1:
+                return Resolution(name, None, "ambiguous", candidates=[m.label(self) for m in matches])
+        keys = {}
+        for v in pool:
+            keys.setdefault(core_of(v, False).replace(" ", ""), []).append(v)
+        close = difflib.get_close_matches(core.replace(" ", ""), list(keys), n=3, cutoff=FUZZY_CUTOFF)
+        best = self._distinct([v for k in close[:1] for v in keys[k]], wanted_type)
+        if len(close) == 1 and len(best) == 1:
+            return Resolution(name, best[0].code, "resolved", "typo")
+        near = difflib.get_close_matches(core.replace(" ", ""), list(keys), n=3, cutoff=0.6)
+        candidates = [v.label(self) for k in near for v in self._distinct(keys[k], None)]
+        return Resolution(name, None, "ambiguous" if close else "unknown", candidates=candidates)
+
+    @staticmethod
+    def _distinct(matches: list[Unit], wanted_type: str | None) -> list[Unit]:
+        """One entry per code; among several codes, those of the printed type if that decides."""
+        by_code = {v.code: v for v in matches}
+        units = list(by_code.values())
+        if len(units) > 1 and wanted_type:
+            typed = [v for v in units if v.name.startswith(wanted_type)]
+            if typed:
+                units = typed
+        return units
+
+    def resolve_table(self, names: list[tuple[str, dict]]) -> list[Resolution]:
+        """Names of one table, each with its context (district, kinds, on). A table lists a
+        unit once, so an ambiguous name whose other candidates are all named elsewhere in
+        the table is resolved by elimination, and says so."""
+        results = [self.resolve(n, **ctx) for n, ctx in names]
+        taken = {r.code for r in results if r.code}
+        for r in results:
+            if r.status == "ambiguous":
+                left = [c for c in r.candidates if c.split(" ", 1)[0] not in taken]
+                if len(left) == 1:
+                    r.code, r.status, r.how = left[0].split(" ", 1)[0], "resolved", "elimination"
+                    taken.add(r.code)
+        return results
+
+
+@cache
+def register() -> UnitRegister:
+    return UnitRegister()

@@ -1,0 +1,123 @@
+"""Load the unit reports that landed in ``landing/unit_reports/`` into the warehouse.
+
+A workbook is read whole or not at all: a rejected one is copied to quarantine with a
+report naming file, sheet, row and column, and recorded as rejected; the others still
+load. The same file twice is skipped (its SHA-256 is its id); a changed file under the
+same name supersedes the earlier one. Each table's arithmetic is checked by Great
+Expectations and every finding kept in ``audit.unit_report_findings``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from ingestion.loader import sha256_of
+from ingestion.unit_reports import ReportRejected, ReportTable, read_workbook
+
+FOLDER = "unit_reports"
+
+
+@dataclass
+class ReportOutcome:
+    path: Path
+    status: str                                  # loaded | rejected | skipped
+    reason: str = ""
+    tables: list[ReportTable] = field(default_factory=list)
+    findings: int = 0
+
+    @property
+    def unresolved(self) -> list[str]:
+        return [f"sheet {t.sheet!r} row {r.row_number}: {r.resolution.message}" for t in self.tables for r in t.unresolved]
+
+    def lines(self) -> list[str]:
+        if self.status == "rejected":
+            return [f"REJECTED unit report {self.reason}"]
+        if self.status == "skipped":
+            return []
+        sheets = ", ".join(f"{t.sheet} ({t.layout.name}, {t.period_start or '…'} – {t.period_end}, {len(t.rows)} rows)"
+                           for t in self.tables)
+        out = [f"unit report {self.path.name}: {sheets}; {self.findings} finding(s)"]
+        out += [f"  UNRESOLVED {u}" for u in self.unresolved]
+        return out
+
+
+def landed_reports(landing: Path) -> list[Path]:
+    folder = landing / FOLDER
+    return sorted(p for p in folder.glob("*.xlsx") if not p.name.startswith("~$")) if folder.exists() else []
+
+
+def new_reports(con: duckdb.DuckDBPyConnection, landing: Path) -> list[Path]:
+    """Landed workbooks the warehouse has not seen (by content)."""
+    seen = {r[0] for r in con.execute("select report_id from raw.unit_report_files").fetchall()}
+    return [p for p in landed_reports(landing) if sha256_of(p) not in seen]
+
+
+def load_report(con: duckdb.DuckDBPyConnection, path: Path, run_id: str, quarantine: Path, gx_project: Path) -> ReportOutcome:
+    from expectations.runner import record
+    from expectations.unit_report_checks import check_report
+
+    report_id, now = sha256_of(path), dt.datetime.now()
+    if con.execute("select 1 from raw.unit_report_files where report_id = ?", [report_id]).fetchall():
+        return ReportOutcome(path, "skipped", "already loaded")
+    try:
+        tables = read_workbook(path)
+    except ReportRejected as rejected:
+        con.execute("insert into raw.unit_report_files values (?, ?, ?, 'rejected', ?, ?, ?)",
+                    [report_id, path.name, str(path), rejected.reason, now, run_id])
+        _insert_many(con, "insert into raw.unit_report_issues values (?, ?, ?, ?, ?, ?, ?)", [
+            (report_id, path.name, i.sheet, i.row, i.column, i.value, i.problem) for i in rejected.issues])
+        folder = quarantine / FOLDER
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, folder / f"{report_id[:12]}-{path.name}")
+        (folder / f"{report_id[:12]}-{path.name}.report.txt").write_text(str(rejected) + "\n", encoding="utf-8")
+        return ReportOutcome(path, "rejected", str(rejected))
+
+    outcome = ReportOutcome(path, "loaded", tables=tables)
+    con.execute("begin")
+    try:
+        con.execute("update raw.unit_report_files set status = 'superseded', reason = 'a newer file of this name came' "
+                    "where file_name = ? and status = 'loaded'", [path.name])
+        con.execute("insert into raw.unit_report_files values (?, ?, ?, 'loaded', null, ?, ?)",
+                    [report_id, path.name, str(path), now, run_id])
+        for t in tables:
+            _store(con, report_id, t)
+            outcomes, findings = check_report(gx_project, t)
+            record(con, run_id, f"unit_report__{t.layout.name}", outcomes)
+            _insert_many(con, "insert into audit.unit_report_findings values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+                (report_id, f.file, f.sheet, f.row_number, f.column, f.check, f.unit_name, f.expected, f.found, f.gap, now)
+                for f in findings])
+            outcome.findings += len(findings)
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    return outcome
+
+
+def _store(con: duckdb.DuckDBPyConnection, report_id: str, t: ReportTable) -> None:
+    con.execute("insert into raw.unit_report_tables values (?, ?, ?, ?, ?, ?, ?)",
+                [report_id, t.sheet, t.layout.name, t.period_start, t.period_end, len(t.rows), len(t.unresolved)])
+    _insert_many(con, "insert into raw.unit_report_rows values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+        (report_id, t.sheet, r.row_number, r.row_kind, r.section, r.section_seq, r.stt, r.unit_name,
+         r.resolution.code if r.resolution else None, r.resolution.scope if r.resolution else None,
+         r.resolution.status if r.resolution else None, r.resolution.how if r.resolution else None,
+         "; ".join(r.resolution.candidates) if r.resolution and r.resolution.status != "resolved" else None)
+        for r in t.rows])
+    _insert_many(con, "insert into raw.unit_report_values values (?, ?, ?, ?, ?, ?, ?, ?)", [
+        (report_id, t.sheet, r.row_number, column, r.cells[column], r.printed[column],
+         value if not isinstance(value, str) else None, value if isinstance(value, str) else None)
+        for r in t.rows for column, value in r.values.items()])
+    _insert_many(con, "insert into raw.unit_report_figures values (?, ?, ?, ?, ?)", [
+        (report_id, t.sheet, r.row_number, measure, sum(r.values[c] for c in columns))
+        for r in t.rows if r.row_kind == "detail"
+        for measure, columns in t.layout.reconcile.items() if all(r.values.get(c) is not None for c in columns)])
+
+
+def _insert_many(con: duckdb.DuckDBPyConnection, sql: str, rows: list[tuple]) -> None:
+    if rows:                      # DuckDB refuses executemany with no rows
+        con.executemany(sql, rows)

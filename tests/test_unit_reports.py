@@ -1,0 +1,146 @@
+"""Unit reports in Excel: read, resolved, checked, rejected with reasons, reconciled, loaded by Airflow."""
+
+from __future__ import annotations
+
+import copy
+import zipfile
+
+import duckdb
+import openpyxl
+import pytest
+
+from expectations.unit_report_checks import check_report
+from ingestion.unit_reports import ReportRejected, read_workbook
+from tests.test_reference_report_checks import census_identity_rows
+from tests.workbooks import APPENDICES, build_workbook, reference_rows
+
+
+@pytest.fixture(scope="module")
+def appendices(tmp_path_factory):
+    return read_workbook(build_workbook(tmp_path_factory.mktemp("wb") / "phu_luc.xlsx", APPENDICES))
+
+
+@pytest.fixture(scope="module")
+def checked(appendices, tmp_path_factory):
+    gx = tmp_path_factory.mktemp("gx")
+    return {t.layout.name: (t, check_report(gx, t)[1]) for t in appendices}
+
+
+def test_openpyxl_parses_with_defusedxml():
+    assert openpyxl.DEFUSEDXML is True     # no entity expansion from a workbook's XML
+
+
+def test_each_sheet_matches_its_layout_with_rows_periods_and_units(appendices):
+    by = {t.layout.name: t for t in appendices}
+    assert sorted(by) == ["appendix_1_services", "appendix_2_online_rate", "appendix_3_gris", "appendix_4_processing",
+                          "appendix_5_payments_fees", "appendix_5_payments_land"]
+    p4 = by["appendix_4_processing"]
+    assert (str(p4.period_start), str(p4.period_end)) == ("2021-12-15", "2022-03-14")   # from "14/3//2022"
+    kinds = [r.row_kind for r in p4.rows]
+    assert (kinds.count("section"), kinds.count("detail"), kinds.count("total")) == (3, 43, 1)
+    total = next(r for r in p4.rows if r.row_kind == "total")
+    assert total.values["received_total"] == 290170 and total.printed["received_total"] == "290.170"
+    assert all(not t.unresolved for t in appendices)
+    rate = {r.unit_name: r.values["online_rate"] for r in by["appendix_2_online_rate"].rows}
+    assert rate["Sở Tài chính"] is None                                   # "Không nhập"
+    c9 = next(r for r in p4.rows if r.unit_name == "Huyện Bù Gi Mập")
+    assert (c9.resolution.code, c9.resolution.scope) == ("691", "children")  # section C: the district's communes
+    fees = by["appendix_5_payments_fees"]
+    an_loc = next(r for r in fees.rows if r.unit_name == "UBND phường An Lộc")
+    assert an_loc.resolution.code == "25324"                              # district from its section row
+
+
+def test_appendix_4_findings_are_exactly_the_census_rows(checked):
+    table, findings = checked["appendix_4_processing"]
+    excel_to_line = {}
+    for row, ref in zip(table.rows, reference_rows("000_p4_processing")):
+        excel_to_line[row.row_number] = int(ref["line_no"])
+    got = {excel_to_line[f.row_number]: f.gap for f in findings}
+    assert got == census_identity_rows()
+    assert {f.check for f in findings} == {"received_is_resolved_plus_pending"}
+    total = next(f for f in findings if f.unit_name == "TỔNG CỘNG")
+    assert (total.found, total.expected, total.column, total.sheet) == ("290170", "290139", "C (received_total)", "p4_processing")
+
+
+def test_appendix_2_total_row_is_flagged_and_nothing_else(checked):
+    _, findings = checked["appendix_2_online_rate"]
+    assert {(f.unit_name, f.column, f.expected, f.found) for f in findings} == {
+        ("Tổng cộng", "C (total_dossiers)", "142889", "143133"),
+        ("Tổng cộng", "D (online_dossiers)", "30376", "30564"),
+    }
+
+
+def test_other_appendices_add_up(checked):
+    for name in ("appendix_1_services", "appendix_5_payments_land", "appendix_5_payments_fees"):
+        assert checked[name][1] == [], name
+
+
+def test_a_wrong_printed_percentage_and_section_sum_are_caught(tmp_path):
+    p2 = copy.deepcopy(reference_rows("000_p2_online_rate"))
+    row = next(r for r in p2 if r["unit_name_raw"] == "UBND xã Lộc Thành")        # 50/80 = 62,5% -> 63% half-up
+    row["online_rate_printed"] = "62%"
+    p5 = copy.deepcopy(reference_rows("000_p5_payments_fees"))
+    p5[1]["transactions"] = str(int(p5[1]["transactions"]) + 1)                     # Sở Y tế, under section I
+    tables = read_workbook(build_workbook(tmp_path / "w.xlsx", ["000_p2_online_rate", "000_p5_payments_fees"],
+                                          {"000_p2_online_rate": p2, "000_p5_payments_fees": p5}))
+    found = {t.layout.name: check_report(tmp_path / "gx", t)[1] for t in tables}
+    pct = [f for f in found["appendix_2_online_rate"] if f.check == "online_rate"]
+    assert [(f.unit_name, f.expected, f.found) for f in pct] == [("UBND xã Lộc Thành", "63", "62")]
+    sums = {(f.unit_name, f.check) for f in found["appendix_5_payments_fees"]}
+    assert sums == {("Tại Trung tâm Phục vụ hành chính công tỉnh", "transactions"), ("Tổng", "transactions")}
+
+
+def test_new_spellings_load_and_an_unknown_name_is_listed_with_candidates(tmp_path):
+    p2 = copy.deepcopy(reference_rows("000_p2_online_rate"))
+    names = {r["unit_name_raw"]: r for r in p2}
+    names["UBND Xã Thanh Lương"]["unit_name_raw"] = "ubnd XA  thanh luong"
+    names["Sở Nông nghiệp và PTNT"]["unit_name_raw"] = "Sở Nông nghiệp và Phát triển nông thôn"
+    names["UBND xã Tân Hưng"]["unit_name_raw"] = "UBND xã Tân Hưnq"                # typo, Hớn Quản in context
+    names["UBND Xã Phước Thiện"]["unit_name_raw"] = "UBND xã Phước Thiên Đường"     # no such commune
+    t = read_workbook(build_workbook(tmp_path / "w.xlsx", ["000_p2_online_rate"], {"000_p2_online_rate": p2}))[0]
+    by = {r.unit_name: r.resolution for r in t.rows if r.resolution}
+    assert by["ubnd XA  thanh luong"].code == "25333"
+    assert by["Sở Nông nghiệp và Phát triển nông thôn"].code == "DEP-NNPTNT"
+    assert by["UBND xã Tân Hưnq"].code == "25345"                        # not Đồng Phú's Tân Hưng (25375)
+    assert [r.unit_name for r in t.unresolved] == ["UBND xã Phước Thiên Đường"]
+    assert "Xã Phước Thiện" in t.unresolved[0].resolution.message      # its candidates, not a guess
+
+
+def test_a_bad_cell_rejects_the_workbook_naming_file_sheet_row_and_column(tmp_path):
+    p4 = copy.deepcopy(reference_rows("000_p4_processing"))
+    p4[2]["resolved_total"] = "6.57l"                                     # a letter typed for a digit
+    path = build_workbook(tmp_path / "sai.xlsx", ["000_p4_processing"], {"000_p4_processing": p4})
+    with pytest.raises(ReportRejected) as err:
+        read_workbook(path)
+    assert [(i.sheet, i.row, i.column, i.value) for i in err.value.issues] == [("p4_processing", 9, "G (resolved_total)", "6.57l")]
+    assert "sai.xlsx" in str(err.value) and "expected a whole number" in str(err.value)
+
+
+def test_a_workbook_matching_no_layout_is_rejected_with_the_reason(tmp_path):
+    book = openpyxl.Workbook()
+    book.active.append(["STT", "Họ và tên", "Ngày sinh"])
+    book.active.append([1, "Nguyễn Văn A", "01/01/1990"])
+    book.save(tmp_path / "khac.xlsx")
+    with pytest.raises(ReportRejected, match="no sheet matches a known report layout"):
+        read_workbook(tmp_path / "khac.xlsx")
+
+
+def test_a_zip_bomb_is_refused_before_parsing(tmp_path):
+    bomb = tmp_path / "bom.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/worksheets/sheet1.xml", "<a>" + " " * 50_000_000 + "</a>")
+    with pytest.raises(ReportRejected, match="packed .*a zip bomb"):
+        read_workbook(bomb)
+
+
+def test_pipeline_loads_checks_and_reconciles_the_appendices(built):
+    with duckdb.connect(str(built.published), read_only=True) as con:
+        findings = con.execute("select count(*), sum(gap) filter (where unit_name = 'TỔNG CỘNG') "
+                               "from audit.unit_report_findings where sheet = 'p4_processing'").fetchall()[0]
+        assert findings == (19, 31)
+        rec = con.execute("""select sum(received_reported), sum(received_portal), sum(received_gap), count(*)
+                             from marts.fct_unit_report_reconciliation where sheet = 'p4_processing'""").fetchall()[0]
+        portal_total = con.execute("""select received_total from marts.rpt_processing_report
+                                      where period_id = 'campaign_2022_q1' and row_key = 'TOTAL'""").fetchall()[0][0]
+    # appendix 4's 43 rows cover every unit once: the portal side must add up to the report mart's total
+    assert rec == (290170, portal_total, 290170 - portal_total, 43)

@@ -1,0 +1,139 @@
+"""Build unit-report workbooks from the real tables in shared/reference, as units send them.
+
+Each sheet has the document's title block, its multi-row header with merged cells (and
+the "(1) (2) …" row where the document has one), the rows with the real numbers (section
+and total rows as text with thousands dots, detail rows as numbers, printed percentages
+as text), and the document's note with the period under the table. Appendix 3 prints no
+period; its sheet gets the one of appendix 1 (15/5/2022), which the report reader needs.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+from tests.conftest import REFERENCE
+
+
+def vn(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def _rows(table: str) -> list[dict]:
+    with open(REFERENCE / f"{table}.csv", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+# (title lines, header rows as {column: text}, merges, value columns, note under the table)
+SHEETS = {
+    "000_p1_services": (
+        ["PHỤ LỤC I", "DANH SÁCH DỊCH VỤ CÔNG, DỊCH VỤ CÔNG PHÁT SINH HỒ SƠ",
+         "(Ban hành kèm theo Kế hoạch số 170 /KH-UBND ngày 04 tháng 6 năm 2022 của Ủy ban nhân dân tỉnh)"],
+        [["STT", "Tên đơn vị", "Dịch vụ công phát sinh hồ sơ", None, "Số DVC không phát sinh hồ sơ"],
+         [None, None, "Trực tuyến 3,4", "Hồ sơ giấy", None]],
+        ["A{h}:A{h1}", "B{h}:B{h1}", "C{h}:D{h}", "E{h}:E{h1}"],
+        ["online_34_with_dossiers", "paper_with_dossiers", "services_without_dossiers"],
+        "Ghi chú: Số liệu thống kê đến ngày 15/5/2022.",
+    ),
+    "000_p2_online_rate": (
+        ["PHỤ LỤC 2", "TỶ LỆ HỒ SƠ XỬ LÝ TRỰC TUYẾN",
+         "(Ban hành kèm theo Kế hoạch số: 170 /KH-UBND ngày 01 tháng 6 năm 2022 của Ủy ban nhân dân tỉnh)"],
+        [["STT", "Tên cơ quan, đơn vị địa phương", "Tổng số hồ sơ", "Hồ sơ xử lý trực tuyến", "Tỷ lệ (%) xử lý trực tuyến"],
+         ["(1)", "(2)", "(3)", "(4)", "(5)"]],
+        [],
+        ["total_dossiers", "online_dossiers", "online_rate_printed"],
+        "Số liệu thống kê đến từ ngày 15/12/2021 đến ngày 14/3/2022.",
+    ),
+    "000_p3_gris_missing": (
+        ["PHỤ LỤC 3: THỐNG KÊ CÁC ĐƠN VỊ CẤP XÃ CHƯA NHẬP LIỆU BÁO CÁO",
+         "(Kèm theo Kế hoạch số 170 /KH-UBND ngày 01 tháng 6 năm 2022 của UBND tỉnh)"],
+        [["STT", "TÊN ĐƠN VỊ", "Mẫu số II.01b/VPCP/KSTT", "Mẫu số II.05a/VPCP/KSTT"]],
+        [],
+        ["form_ii01b_status", "form_ii05a_status"],
+        "Số liệu thống kê đến ngày 15/5/2022.",
+    ),
+    "000_p4_processing": (
+        ["Phụ lục 4. TÌNH HÌNH XỬ LÝ HỒ SƠ DỊCH VỤ CÔNG",
+         "(Ban hành kèm theo Kế hoạch số 170 /KH-UBND ngày 01 tháng 6 năm 2022 của Ủy ban nhân dân tỉnh)"],
+        [["STT", "Đơn vị giải quyết TTHC", "Số hồ sơ nhận giải quyết", None, None, None, "Kết quả giải quyết",
+          None, None, None, None, None],
+         [None, None, "Tổng số", "Trong đó", None, None, "Số hồ sơ đã giải quyết", None, None,
+          "Số hồ sơ đang giải quyết", None, None],
+         [None, None, None, "Số mới TN TTu", "Số kỳ trước chuyển qua", "Số mới tiếp nhận (TTi hoặc DVBC)",
+          "Tổng số", "Đúng và trước hạn", "Quá hạn", "Tổng số", "Chưa đến hạn", "Quá hạn"]],
+        ["A{h}:A{h2}", "B{h}:B{h2}", "C{h}:F{h}", "G{h}:L{h}", "C{h1}:C{h2}", "D{h1}:F{h1}", "G{h1}:I{h1}", "J{h1}:L{h1}"],
+        ["received_total", "received_new_online", "received_carried_over", "received_new_offline",
+         "resolved_total", "resolved_on_time", "resolved_overdue", "pending_total", "pending_not_due", "pending_overdue"],
+        "Ghi chú: Số liệu thống kê từ ngày 15/12/2021 đến ngày 14/3//2022.",
+    ),
+    "000_p5_payments_land": (
+        ["PHỤ LỤC 5", "THANH TOÁN TRỰC TUYẾN QUA CÔNG DỊCH VỤ CÔNG",
+         "1. Thanh toán trực tuyến về nghĩa vụ tài chính thuộc lĩnh vực đất đai của hộ gia đình, cá nhân qua Công Dịch vụ công quốc gia:",
+         "Số liệu thanh toán từ ngày 01/01/2022 đến 15/5/2022,"],
+        [["STT", "ĐƠN VỊ", "SỐ GIAO DỊCH", "SỐ TIỀN (VNĐ)"]],
+        [],
+        ["transactions", "amount_vnd"],
+        None,
+    ),
+    "000_p5_payments_fees": (
+        ["2. Thanh toán trực tuyến về Phí, Lệ phí:", "Số liệu thanh toán từ ngày 01/01/2022 đến 15/5/2022,"],
+        [["STT", "ĐƠN VỊ", "SỐ GD", "SỐ TIỀN (VNĐ)"]],
+        [],
+        ["transactions", "amount_vnd"],
+        None,
+    ),
+}
+
+
+APPENDICES = list(SHEETS)
+
+
+def write_sheet(ws, table: str, rows: list[dict] | None = None) -> None:
+    """One appendix on ``ws``; ``rows`` default to the reference table's (pass changed copies to test)."""
+    title, headers, merges, columns, note = SHEETS[table]
+    rows = _rows(table) if rows is None else rows
+    for line in title:
+        ws.append([line])
+        ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=len(headers[0]))
+        ws.cell(ws.max_row, 1).alignment = Alignment(horizontal="center")
+    ws.append([None])
+    h = len(title) + 2                                       # the first header row
+    for header in headers:
+        ws.append(header)
+        for c in ws[ws.max_row]:
+            c.font = Font(bold=True)
+    for merge in merges:
+        ws.merge_cells(merge.format(h=h, h1=h + 1, h2=h + 2))
+    for r in rows:
+        detail = r["row_kind"] == "detail"
+        values = []
+        for col in columns:
+            raw = r[col]
+            if raw == "" or not raw.lstrip("-").isdigit():
+                values.append(raw or None)
+            elif detail and int(raw) < 10_000:
+                values.append(int(raw))                      # a number cell
+            else:
+                values.append(vn(int(raw)))                  # text with thousands dots, as typed
+        ws.append([r["stt"] or None, r["unit_name_raw"], *values])
+    if note:
+        ws.append([None])
+        ws.append([note])
+    ws.column_dimensions["B"].width = 45
+
+
+def build_workbook(path: Path, tables: list[str], rows: dict[str, list[dict]] | None = None) -> Path:
+    book = Workbook()
+    book.remove(book.active)
+    for table in tables:
+        write_sheet(book.create_sheet(table.split("_", 1)[1][:31]), table, (rows or {}).get(table))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+    return path
+
+
+def reference_rows(table: str) -> list[dict]:
+    return _rows(table)
