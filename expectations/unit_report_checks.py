@@ -98,7 +98,6 @@ def check_report(gx_project: Path, table: ReportTable) -> tuple[list, list[Repor
     findings = [
         ReportFinding(table.file.name, table.sheet, int(r.row_number), r.column, r.check, r.unit_name,
                       r[f"{r.kind}_expected"], r[f"{r.kind}_found"])
-        for r in frame.itertuples() if r.comparison_id in failed
-        for r in [frame.loc[r.Index]]
+        for _, r in frame[frame.comparison_id.isin(failed)].iterrows()
     ]
     return outcomes, findings

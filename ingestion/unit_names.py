@@ -76,6 +76,8 @@ class Unit:
     district_code: str
     valid_from: date
     valid_to: date | None
+    marked: str = ""                 # the name without its type word, plain but with marks: 'lộc thạnh'
+    key: str = ""                    # the same without marks or spaces: 'locthanh'
 
     def valid_on(self, day: date | None) -> bool:
         return day is None or (self.valid_from <= day and (self.valid_to is None or day <= self.valid_to))
@@ -114,15 +116,17 @@ class UnitRegister:
             history = list(csv.DictReader(f))
         with open(seeds / "unit_aliases.csv", encoding="utf-8") as f:
             self.aliases = {plain(r["alias"]): r["unit_code"] for r in csv.DictReader(f)}
+        # the name keys are computed once here: every resolve compares against all of them
         self.versions = [
             Unit(h["unit_code"], h["unit_name"],
                  # a code reused in 2025 by a new commune keeps the kind; 75 is a province
                  units[h["unit_code"]]["unit_kind"], h["district_code"],
                  date.fromisoformat(h["valid_from"]),
-                 date.fromisoformat(h["valid_to"]) if h["valid_to"] else None)
+                 date.fromisoformat(h["valid_to"]) if h["valid_to"] else None,
+                 marked=split_type(plain(h["unit_name"], keep_marks=True))[1],
+                 key=split_type(plain(h["unit_name"]))[1].replace(" ", ""))
             for h in history
         ]
-        self.codes = set(units)
 
     def district_name(self, code: str) -> str:
         names = [v.name for v in self.versions if v.code == code and v.kind == "district"]
@@ -136,7 +140,7 @@ class UnitRegister:
         for part in suffixes:                     # "... - huyện Bù Đốp - tỉnh Bình Phước"
             word, core = split_type(part)
             if word in DISTRICT_TYPES:
-                found = self._match(core, {"district"}, None, on, DISTRICT_TYPES[word])
+                found = self._match(core, core, {"district"}, None, on, DISTRICT_TYPES[word])
                 if found.status != "resolved":
                     return Resolution(name, None, found.status, candidates=found.candidates)
                 district = found.code
@@ -147,7 +151,7 @@ class UnitRegister:
         branch = LAND_BRANCH.match(head)
         if branch:
             word, core = split_type(head[branch.end():])
-            found = self._match(core, {"district"}, None, on, None)
+            found = self._match(core, core, {"district"}, None, on, None)
             if found.status != "resolved":
                 return Resolution(name, None, found.status, candidates=found.candidates)
             return Resolution(name, f"LRB-{found.code}", "resolved", found.how)
@@ -160,21 +164,18 @@ class UnitRegister:
             wanted_type = COMMUNE_TYPES[word]
         else:
             wanted_type = None
-        return self._match(core, kinds, district, on, wanted_type, original=name)
+        marked = split_type(split_place(name, keep_marks=True)[0])[1]
+        return self._match(core, marked, kinds, district, on, wanted_type, name)
 
-    def _match(self, core: str, kinds, district, on, wanted_type, original: str | None = None) -> Resolution:
-        name = original or core
+    def _match(self, core: str, marked: str, kinds, district, on, wanted_type, name: str | None = None) -> Resolution:
+        """``core``: the name without type word, plain; ``marked``: the same with its marks kept."""
+        name = name or core
+        key = core.replace(" ", "")
         pool = [v for v in self.versions if v.valid_on(on) and (kinds is None or v.kind in kinds)
                 and (district is None or v.kind not in ("commune", "land_branch") or v.district_code == district)]
-
-        def core_of(v: Unit, keep_marks: bool) -> str:
-            return split_type(plain(v.name, keep_marks))[1]
-
-        marked = plain(core, keep_marks=True) if original is None else split_type(plain(
-            split_place(original, keep_marks=True)[0], keep_marks=True))[1]
         for how, matches in (
-            ("exact", [v for v in pool if core_of(v, True) == marked]),
-            ("exact", [v for v in pool if core_of(v, False).replace(" ", "") == core.replace(" ", "")]),
+            ("exact", [v for v in pool if v.marked == marked]),
+            ("exact", [v for v in pool if v.key == key]),
         ):
             matches = self._distinct(matches, wanted_type)
             if len(matches) == 1:
@@ -183,12 +184,12 @@ class UnitRegister:
                 return Resolution(name, None, "ambiguous", candidates=[m.label(self) for m in matches])
         keys = {}
         for v in pool:
-            keys.setdefault(core_of(v, False).replace(" ", ""), []).append(v)
-        close = difflib.get_close_matches(core.replace(" ", ""), list(keys), n=3, cutoff=FUZZY_CUTOFF)
+            keys.setdefault(v.key, []).append(v)
+        close = difflib.get_close_matches(key, list(keys), n=3, cutoff=FUZZY_CUTOFF)
         best = self._distinct([v for k in close[:1] for v in keys[k]], wanted_type)
         if len(close) == 1 and len(best) == 1:
             return Resolution(name, best[0].code, "resolved", "typo")
-        near = difflib.get_close_matches(core.replace(" ", ""), list(keys), n=3, cutoff=0.6)
+        near = difflib.get_close_matches(key, list(keys), n=3, cutoff=0.6)
         candidates = [v.label(self) for k in near for v in self._distinct(keys[k], None)]
         return Resolution(name, None, "ambiguous" if close else "unknown", candidates=candidates)
 

@@ -28,7 +28,7 @@ import openpyxl
 from openpyxl.utils import get_column_letter
 
 from ingestion.report_layouts import Layout, layouts
-from ingestion.unit_names import Resolution, plain, register
+from ingestion.unit_names import DISTRICT_TYPES, Resolution, plain, register, split_type
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
@@ -293,7 +293,7 @@ def _resolve(table: ReportTable) -> None:
         is_district_row = False
         if table.layout.district_rows_set_context:
             found = units.resolve(row.unit_name, kinds={"district"}, on=table.period_end)
-            if found.status == "resolved" and plain(row.unit_name).split(" ")[0] in ("huyen", "thi", "thanh"):
+            if found.status == "resolved" and split_type(plain(row.unit_name))[0] in DISTRICT_TYPES:
                 district, is_district_row = found.code, True
         names.append((row.unit_name, dict(district=None if is_district_row else district,
                                           kinds=set(section.kinds) if section.kinds else None, on=table.period_end)))

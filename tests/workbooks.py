@@ -16,10 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from tests.conftest import REFERENCE
-
-
-def vn(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
+from tthc.vn_format import number
 
 
 def _rows(table: str) -> list[dict]:
@@ -117,7 +114,7 @@ def write_sheet(ws, table: str, rows: list[dict] | None = None) -> None:
             elif detail and int(raw) < 10_000:
                 values.append(int(raw))                      # a number cell
             else:
-                values.append(vn(int(raw)))                  # text with thousands dots, as typed
+                values.append(number(int(raw)))                  # text with thousands dots, as typed
         ws.append([r["stt"] or None, r["unit_name_raw"], *values])
     if note:
         ws.append([None])

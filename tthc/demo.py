@@ -11,6 +11,7 @@ import duckdb
 from tthc.config import Paths
 from tthc.generator import generate
 from tthc.pipeline import dates_between, run
+from tthc.vn_format import number
 
 CAMPAIGN_START, CAMPAIGN_END = dt.date(2021, 12, 15), dt.date(2022, 9, 2)
 SUMMARY_PERIOD = "campaign_2022_q1"  # 15/12/2021 – 14/03/2022, the period of seed 000's portal figures
@@ -21,7 +22,7 @@ def run_demo(paths: Paths, scale: float = 1.0) -> int:
     started = time.monotonic()
     print(f"1/2 generating the portal's daily extracts {CAMPAIGN_START:%d/%m/%Y} – {CAMPAIGN_END:%d/%m/%Y} (scale {scale}) into {paths.landing}", flush=True)
     summary = generate(paths.landing, CAMPAIGN_START, CAMPAIGN_END, scale=scale, progress=_every_30("days written"))
-    print(f"    {summary.days} days, {_n(summary.extract_rows)} extract rows, {_n(summary.dossiers)} dossiers received", flush=True)
+    print(f"    {summary.days} days, {number(summary.extract_rows)} extract rows, {number(summary.dossiers)} dossiers received", flush=True)
     print("2/2 running the pipeline over the whole range in one pass (ingest, validate, dbt build, check, publish)", flush=True)
     result = run(paths, dates_between(CAMPAIGN_START, CAMPAIGN_END), echo=_quiet_dbt, progress=_every_30("files loaded"))
     print("\n".join(result.lines()))
@@ -49,10 +50,10 @@ def kpi_summary(paths: Paths) -> list[str]:
         con.close()
     return [
         f"Province, {label}:",
-        f"  online dossier rate     {_pct(rate[2])} ({_n(rate[0])} of {_n(rate[1])} received online); target {_pct(rate[3])}: {rate[4]}",
-        f"  online-service uptake   {_pct(uptake[2])} ({_n(uptake[0])} of {_n(uptake[1])} level-3/4 services); target {_pct(uptake[3])}: {uptake[4]}",
-        f"  processing report       {_n(total[0])} received, {_n(total[1])} resolved ({_n(total[2])} overdue), {_n(total[3])} pending;"
-        f" received − resolved − pending = {_n(total[4])} (refused, withdrawn, stopped), {unbalanced} row(s) listed as findings",
+        f"  online dossier rate     {_pct(rate[2])} ({number(rate[0])} of {number(rate[1])} received online); target {_pct(rate[3])}: {rate[4]}",
+        f"  online-service uptake   {_pct(uptake[2])} ({number(uptake[0])} of {number(uptake[1])} level-3/4 services); target {_pct(uptake[3])}: {uptake[4]}",
+        f"  processing report       {number(total[0])} received, {number(total[1])} resolved ({number(total[2])} overdue), {number(total[3])} pending;"
+        f" received − resolved − pending = {number(total[4])} (refused, withdrawn, stopped), {unbalanced} row(s) listed as findings",
         "  lowest online rates     " + "; ".join(f"{name} {_pct(r)}" for name, r in lowest),
         "",
         f"Warehouse (the writer's file)     {paths.warehouse}",
@@ -63,11 +64,6 @@ def kpi_summary(paths: Paths) -> list[str]:
         f"\\\"select stt, row_label, received_total, identity_gap from marts.rpt_processing_report where period_id = '{SUMMARY_PERIOD}' order by sort_key\\\"))\"",
         "  .venv/bin/tthc status",
     ]
-
-
-def _n(value: int) -> str:
-    """290170 -> '290.170', as the documents print counts."""
-    return f"{value:,}".replace(",", ".")
 
 
 def _pct(value) -> str:

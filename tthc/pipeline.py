@@ -19,6 +19,7 @@ from ingestion.reader import Issue
 from ingestion.unit_report_loader import ReportOutcome, landed_reports, load_report
 from tthc.config import Paths
 from tthc.dbt import run_dbt
+from tthc.vn_format import number
 from warehouse.database import connect
 from warehouse.publish import publish_for_readers
 
@@ -109,19 +110,14 @@ def reconciliation_lines(paths: Paths, top: int = 5) -> list[str]:
             from marts.fct_unit_report_reconciliation group by all order by file_name, sheet""").fetchall()
         out = []
         for file, sheet, period, reported, portal, gap in reports:
-            out.append(f"  reconciliation {file} / {sheet} ({period}): units reported {vn(reported)} received, "
-                       f"the portal has {vn(portal)}: {vn(gap)} not in the portal")
+            out.append(f"  reconciliation {file} / {sheet} ({period}): units reported {number(reported)} received, "
+                       f"the portal has {number(portal)}: {number(gap)} not in the portal")
             for name, code, g, share in con.execute("""
                     select unit_name_printed, unit_code, received_gap, received_gap_share
                     from marts.fct_unit_report_reconciliation where file_name = ? and sheet = ?
                     order by received_gap_rank limit ?""", [file, sheet, top]).fetchall():
-                out.append(f"    {name} ({code}): {vn(g)} ({share:.0%} of what it reported)")
+                out.append(f"    {name} ({code}): {number(g)} ({share:.0%} of what it reported)")
     return out
-
-
-def vn(n: int) -> str:
-    """290170 -> '290.170', as the province's documents write numbers."""
-    return f"{n:,}".replace(",", ".")
 
 
 def validate_loads(paths: Paths, run_id: str, echo=print) -> dict[str, list[Issue]]:

@@ -7,6 +7,14 @@ with current_versions as (
 
 successors as (
     select old_code, new_code from {{ ref('unit_crosswalk_2025') }}
+),
+
+units as (
+    select
+        u.*,
+        case when u.valid_to is null then u.unit_code else s.new_code end as current_unit_code
+    from {{ ref('units') }} as u
+    left join successors as s on s.old_code = u.unit_code
 )
 
 select
@@ -26,11 +34,9 @@ select
     u.report_order,
     u.valid_from,
     u.valid_to,
-    case when u.valid_to is null then u.unit_code else s.new_code end as current_unit_code,
+    u.current_unit_code,
     c.unit_name as current_unit_name
-from {{ ref('units') }} as u
+from units as u
 left join {{ ref('units') }} as d
     on d.unit_code = u.district_code and d.unit_kind = 'district'
-left join successors as s on s.old_code = u.unit_code
-left join current_versions as c
-    on c.unit_code = case when u.valid_to is null then u.unit_code else s.new_code end
+left join current_versions as c on c.unit_code = u.current_unit_code
