@@ -107,3 +107,23 @@ def test_every_detail_name_of_the_real_tables_resolves_once(table):
     found = r.resolve_table(names)
     assert [f.message for f in found if f.status != "resolved"] == []
     assert len({f.code for f in found}) == len(rows)                  # no two rows on one unit
+
+
+def test_marts_report_by_units_then_and_by_todays_units(built):
+    import duckdb
+
+    with duckdb.connect(str(built.published), read_only=True) as con:
+        today = dict(con.execute("select unit_code, current_unit_code from marts.dim_unit "
+                                 "where unit_code in ('25198', '25195', '689', 'DEP-YT', '70')").fetchall())
+        then = con.execute("select unit_name from marts.fct_online_dossier_rate "
+                           "where period_id = 'month_2021_12' and unit_code = '25432'").fetchall()
+        by_today = con.execute("""select sum(online_dossiers), sum(total_dossiers), count(*), max(units_merged)
+                                  from marts.fct_online_dossier_rate_by_current_unit where period_id = 'month_2021_12'""").fetchall()[0]
+        province = con.execute("""select online_dossiers, total_dossiers from marts.fct_online_dossier_rate
+                                  where period_id = 'month_2021_12' and unit_code = '70'""").fetchall()[0]
+        communes_today = con.execute("""select count(distinct current_unit_code) from marts.dim_unit
+                                        where unit_kind = 'commune'""").fetchall()[0][0]
+    assert today == {"25198": "25195", "25195": "25195", "689": None, "DEP-YT": None, "70": "75"}
+    assert then == [("Thị trấn Chơn Thành",)]             # named as it was, not Phường Hưng Long
+    assert by_today[:2] == province                       # regrouping loses and adds nothing
+    assert by_today[3] > 1 and communes_today == 40       # old communes gathered under the 40 of 2025
