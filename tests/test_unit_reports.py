@@ -144,3 +144,17 @@ def test_pipeline_loads_checks_and_reconciles_the_appendices(built):
                                       where period_id = 'campaign_2022_q1' and row_key = 'TOTAL'""").fetchall()[0][0]
     # appendix 4's 43 rows cover every unit once: the portal side must add up to the report mart's total
     assert rec == (290170, portal_total, 290170 - portal_total, 43)
+
+
+def test_the_run_prints_each_reports_largest_gaps(built):
+    from tthc.pipeline import reconciliation_lines
+    from tthc.vn_format import number
+
+    lines = reconciliation_lines(built)
+    with duckdb.connect(str(built.warehouse), read_only=True) as con:
+        top = con.execute("""select unit_name_printed, received_gap from marts.fct_unit_report_reconciliation
+                             where sheet = 'p4_processing' order by received_gap_rank limit 5""").fetchall()
+    at = next(i for i, line in enumerate(lines) if "p4_processing" in line)
+    assert "units reported 290.170 received" in lines[at]
+    assert [line.strip().split(" (")[0] for line in lines[at + 1:at + 6]] == [name for name, _ in top]
+    assert all(f": {number(gap)} (" in line for line, (_, gap) in zip(lines[at + 1:at + 6], top))
