@@ -1,6 +1,7 @@
 # Two commands set everything up on a fresh machine with Python 3.11:
 #   make demo   installs, generates the 2022 campaign period and runs the whole pipeline
 #   make test   installs and runs the test suite
+#   make bench  times one daily run with a month and with a year of history
 # uv is bootstrapped into .tools/ from the package index; everything else comes from uv.lock
 # (`install` syncs .venv with it; the targets then run in .venv without syncing again).
 
@@ -25,6 +26,9 @@ demo: install
 
 test: install
 	$(UV) run --no-sync pytest
+
+bench: install
+	$(UV) run --no-sync python -m bench.daily_run
 
 clean:
 	rm -rf .venv .tools data dbt_project/target dbt_project/logs

@@ -36,7 +36,7 @@ def render() -> str:
         parts.append(f"\n## `{c.source}` — {c.title}\n\n{c.description}\n")
         parts.append(f"- File: `{c.file_name}`\n- Formats: {c.formats}\n- Unique per extract: `{', '.join(c.unique_key)}`")
         if c.timestamp_formats:
-            parts.append(f"- Timestamp formats accepted: {', '.join(f'`{f}`' for f in c.timestamp_formats)} (local time, Asia/Ho_Chi_Minh)")
+            parts.append(f"- Date and timestamp formats accepted: {', '.join(f'`{f}`' for f in c.timestamp_formats)} (local time, Asia/Ho_Chi_Minh)")
         if c.date_order:
             parts.append("- Date order checked: " + "; ".join(f"`{a}` ≤ `{b}`" for a, b in c.date_order))
         parts.append("\n| column | type | required | header aliases | allowed | description |\n|---|---|---|---|---|---|")

@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 CONTRACT_DIR = Path(__file__).parent / "contracts"
-TYPES = {"text": "VARCHAR", "integer": "BIGINT", "boolean": "BOOLEAN", "timestamp": "TIMESTAMP"}
+TYPES = {"text": "VARCHAR", "integer": "BIGINT", "boolean": "BOOLEAN", "timestamp": "TIMESTAMP", "date": "DATE"}
 
 
 @dataclass(frozen=True)

@@ -169,11 +169,12 @@ def _parse(col: Column, raw: str, timestamp_formats: tuple[str, ...]) -> str:
     if col.type == "boolean":
         return f"(case lower({raw}) when '1' then true when 'true' then true when '0' then false when 'false' then false end)"
     formats = ", ".join(f"'{f}'" for f in timestamp_formats)
-    return f"try_strptime({raw}, [{formats}])"
+    parsed = f"try_strptime({raw}, [{formats}])"
+    return f"cast({parsed} as date)" if col.type == "date" else parsed
 
 
 def _expected(col: Column, contract: Contract) -> str:
-    if col.type == "timestamp":
+    if col.type in ("timestamp", "date"):
         return " (formats: " + ", ".join(contract.timestamp_formats) + ")"
     if col.type == "boolean":
         return " (1, 0, true or false)"

@@ -61,7 +61,7 @@ def test_dag_run_for_a_date_builds_the_marts(dagbag, home):
                              where period_id = 'month_2021_12' and unit_code = '70'""").fetchone()
     with duckdb.connect(str(home.warehouse), read_only=True) as con:
         manifest = con.execute("select source, extract_date, status from raw.load_manifest order by 1").fetchall()
-    assert manifest == [("dossiers", day, "current"), ("services", day, "current")]
+    assert manifest == [(source, day, "current") for source in ("dossiers", "payments", "report_submissions", "services")]
     assert loaded > 0
     assert got == (online, total) and total > 0
 

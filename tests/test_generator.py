@@ -9,9 +9,10 @@ import duckdb
 import numpy as np
 import pytest
 
-from tests.conftest import REFERENCE, START
+from tests.conftest import END, REFERENCE, START
 from tthc.generator import generate
-from tthc.generator.catalogue import build_catalogue
+from tthc.generator.catalogue import build_catalogue, catalogue_deliveries
+from tthc.generator.submissions import build_submissions
 
 
 def all_rows(landing) -> str:
@@ -32,7 +33,7 @@ def test_same_seed_same_files(tmp_path):
     for name in ("a", "b"):
         generate(tmp_path / name, START, end, seed=11, scale=0.02)
     files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*.csv"))
-    assert len(files) == 6  # five days of dossiers and the catalogue
+    assert len(files) == 16  # five days of dossiers, payments and report entries; the catalogue once
     for f in files:
         assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes()
     generate(tmp_path / "c", START, end, seed=12, scale=0.02)
@@ -84,3 +85,55 @@ def test_personal_data_is_in_the_extracts(landing):
     """The extracts carry citizen data, so that the staging layer has something to strip."""
     names, ids = one(f"select count(applicant_name), count(applicant_id_number) from {all_rows(landing)}")
     assert names > 0 and ids == names
+
+
+def test_catalogue_history_keeps_the_count_and_changes_scale_in_july():
+    rng = np.random.default_rng(1)
+    catalogue = build_catalogue(rng)
+    deliveries = catalogue_deliveries(rng, catalogue, dt.date(2022, 5, 20), dt.date(2022, 8, 2))
+    assert list(deliveries) == [dt.date(2022, 5, 20), dt.date(2022, 6, 1), dt.date(2022, 7, 1), dt.date(2022, 8, 1)]
+    may, june, july, august = deliveries.values()
+    for old_scale in (may, june):
+        assert old_scale.loc[old_scale["online_level"] >= 3, "service_code"].nunique() == 1651
+    assert (june["online_level"] == 4).sum() > (may["online_level"] == 4).sum()  # upgrades on the first of the month
+    assert july["online_level"].isna().all()
+    assert july.loc[july["online_scope"].notna(), "service_code"].nunique() == 1651
+    assert (july["online_scope"] == "full").sum() == (june["online_level"] == 4).sum()
+    assert (august["online_scope"] == "full").sum() > (july["online_scope"] == "full").sum()
+
+
+def test_payments_belong_to_dossiers_with_a_fee(landing):
+    payments = f"read_csv('{landing}/payments/*.csv', all_varchar = true)"
+    orphans, without_fee = one(f"""
+        select count(*) filter (where d.dossier_code is null), count(*) filter (where d.fee_required <> '1')
+        from {payments} p left join {latest_states(landing)} d using (dossier_code)""")
+    assert (orphans, without_fee) == (0, 0)
+    kinds = dict(duckdb.sql(f"select kind, count(distinct transaction_id) from {payments} group by 1").fetchall())
+    assert kinds["land_obligation"] > kinds["fee"] > 0
+    statuses = {s for (s,) in duckdb.sql(f"select distinct status from {payments}").fetchall()}
+    assert statuses >= {"pending", "paid", "cancelled"}
+    # a dossier is flagged paid online exactly when one of its transactions was paid
+    mismatched = one(f"""
+        select count(*) from {latest_states(landing)} d
+        left join (select distinct dossier_code from {payments} where paid_at is not null) p using (dossier_code)
+        where received_at between '{START + dt.timedelta(days=3)}' and '{END - dt.timedelta(days=5)}'
+          and (d.paid_online = '1') <> (p.dossier_code is not null)""")[0]
+    assert mismatched == 0
+    land_mean = one(f"select avg(cast(amount_vnd as bigint)) from {payments} where kind = 'land_obligation'")[0]
+    assert 3e6 < land_mean < 10e6  # seed 000: 165,1 billion ÷ 26.653 ≈ 6,2 million VND
+
+
+def test_report_entries_follow_seed_000_coverage():
+    """Quarter I/2022 (seed 000 §5.1): II.01b 75/111 communes, II.05a 107/111, II.06 111/111; LRIS: only
+    the planning and investment department enters its 94 indicators."""
+    units = duckdb.sql("select * from read_csv('dbt_project/seeds/units.csv', all_varchar = true)").df()
+    entries = build_submissions(np.random.default_rng(5), units, dt.date(2022, 3, 1), dt.date(2022, 4, 30))
+    q1 = entries[(entries["system"] == "GRIS") & (entries["period_start"] == dt.date(2022, 1, 1))]
+    communes = q1.groupby("form_code")["unit_code"].nunique().to_dict()
+    assert communes["II.06"] == 111
+    assert 107 - 6 <= communes["II.05a"] <= 111
+    assert 75 - 12 <= communes["II.01b"] <= 75 + 12
+    march = entries[(entries["system"] == "LRIS") & (entries["period_start"] == dt.date(2022, 3, 1))]
+    per_department = march.groupby("unit_code")["form_code"].nunique()
+    assert 94 - 5 <= per_department["DEP-KHDT"] <= 94
+    assert per_department.drop("DEP-KHDT").sum() < 20

@@ -144,8 +144,10 @@ def table_digests(path) -> dict[str, str]:
 
 def test_running_a_day_again_changes_no_row(copy_of_built):
     before = table_digests(copy_of_built.warehouse)
-    summary = run(copy_of_built, {START + dt.timedelta(days=5)}, echo=lambda *_: None)
-    assert [f.status for f in summary.files] == ["skipped"]
+    day = START + dt.timedelta(days=5)
+    summary = run(copy_of_built, {day}, echo=lambda *_: None)
+    assert {f.path.name: f.status for f in summary.files} == {
+        f"{source}_{day}.csv": "skipped" for source in ("dossiers", "payments", "report_submissions")}
     assert table_digests(copy_of_built.warehouse) == before
 
 

@@ -1,10 +1,47 @@
-{# The shared tail of every KPI mart: the rate (unrounded; 0 ÷ 0 is null), the target of
-   the unit's tier valid at the period's end (seed kpi_targets), the verdict, and the
-   change since the previous period of the same kind.
-   `counts_sql` yields period_id, unit_code, <numerator>, <denominator>. #}
-{% macro kpi_with_target(kpi, numerator, denominator, counts_sql) -%}
-, counts as (
+{# The shared tail of every KPI mart.
+
+   `counts_sql` yields period_id, unit_code, <numerator>, <denominator> and the `extra`
+   columns, one row per unit. With rollup (the default, for counts that add up), rows are
+   added for each report section (A departments, B districts, C communes), for the
+   communes of each district, and for the province (unit_code '70'), summing numerator
+   and denominator before dividing. Without rollup, counts_sql brings its own province row
+   (unit_code '70'): a KPI whose counts do not add up across units (distinct services).
+
+   Then: the rate (unrounded; 0 ÷ 0 is null), the target valid on the period's last day
+   (seed kpi_targets; a row for the unit beats one for its tier, which beats 'all'), the
+   verdict, and the change since the previous period of the same kind. #}
+{% macro kpi_with_target(kpi, numerator, denominator, counts_sql, rollup=true, extra=[]) -%}
+, unit_counts as (
     {{ counts_sql }}
+),
+
+counts as (
+    select
+        c.period_id,
+        case when c.unit_code = '70' then 'province' else 'unit' end as scope,
+        c.unit_code as scope_code,
+        c.unit_code,
+        cast(c.{{ numerator }} as bigint) as {{ numerator }},
+        cast(c.{{ denominator }} as bigint) as {{ denominator }}
+        {%- for col in extra %}, cast(c.{{ col }} as bigint) as {{ col }}{% endfor %}
+    from unit_counts as c
+    {% if rollup %}
+    union all
+    select c.period_id, g.scope, g.scope_code, g.unit_code,
+        cast(sum(c.{{ numerator }}) as bigint), cast(sum(c.{{ denominator }}) as bigint)
+        {%- for col in extra %}, cast(sum(c.{{ col }}) as bigint){% endfor %}
+    from unit_counts as c
+    inner join {{ ref('dim_unit') }} as u on u.unit_code = c.unit_code
+    cross join lateral (
+        select 'section' as scope, u.section as scope_code, cast(null as varchar) as unit_code
+        union all
+        select 'district_communes', u.district_code, null where u.unit_kind = 'commune'
+        union all
+        select 'province', '70', '70'
+    ) as g
+    where g.scope_code is not null
+    group by c.period_id, g.scope, g.scope_code, g.unit_code
+    {% endif %}
 ),
 
 rated as (
@@ -15,35 +52,66 @@ rated as (
         p.period_start,
         p.period_end,
         p.is_partial,
+        c.scope,
+        c.scope_code,
         c.unit_code,
-        coalesce(h.unit_name, u.unit_name) as unit_name,  -- as the unit was named at the period's end
-        u.tier,
+        case c.scope
+            when 'section' then s.section_name
+            when 'district_communes' then 'Các xã thuộc ' || coalesce(hd.unit_name, d.unit_name)
+            else coalesce(h.unit_name, u.unit_name)  -- as the unit was named at the period's end
+        end as unit_name,
+        case c.scope
+            when 'section' then s.tier
+            when 'district_communes' then 'commune'
+            else u.tier
+        end as tier,
         c.{{ numerator }},
         c.{{ denominator }},
+        {%- for col in extra %}
+        c.{{ col }},
+        {%- endfor %}
         {{ safe_ratio('c.' ~ numerator, 'c.' ~ denominator) }} as rate
     from counts as c
     inner join {{ ref('dim_report_period') }} as p on p.period_id = c.period_id
-    inner join {{ ref('dim_unit') }} as u on u.unit_code = c.unit_code
+    left join {{ ref('dim_unit') }} as u on u.unit_code = c.unit_code
     left join {{ ref('dim_unit_history') }} as h
         on h.unit_code = c.unit_code and p.period_end between h.valid_from and h.valid_until
+    left join (
+        select distinct section, section_name, tier from {{ ref('dim_unit') }}
+        where unit_kind in ('department', 'district', 'commune')
+    ) as s on c.scope = 'section' and s.section = c.scope_code
+    left join {{ ref('dim_unit') }} as d on c.scope = 'district_communes' and d.unit_code = c.scope_code
+    left join {{ ref('dim_unit_history') }} as hd
+        on c.scope = 'district_communes' and hd.unit_code = c.scope_code
+        and p.period_end between hd.valid_from and hd.valid_until
 ),
 
-targeted as (
-    select
-        r.*,
-        t.target_rate,
-        lag(r.rate) over (partition by r.unit_code, r.period_kind order by r.period_start, r.period_end) as previous_rate
+with_target as (
+    select r.*, t.target_rate
     from rated as r
     left join {{ ref('kpi_targets') }} as t
         on t.kpi = '{{ kpi }}'
-        and (t.tier = r.tier or t.tier = 'all')
+        and (t.unit_code = r.unit_code or (t.unit_code is null and (t.tier = r.tier or t.tier = 'all')))
         and r.period_end between t.valid_from and t.valid_to
+    qualify row_number() over (
+        partition by r.period_id, r.scope, r.scope_code
+        order by t.unit_code is null, t.tier = 'all'
+    ) = 1
+),
+
+targeted as (
+    select *,
+        lag(rate) over (partition by scope, scope_code, period_kind order by period_start, period_end) as previous_rate
+    from with_target
 )
 
 select
     period_id, period_label, period_kind, period_start, period_end, is_partial,
-    unit_code, unit_name, tier,
+    scope, scope_code, unit_code, unit_name, tier,
     {{ numerator }}, {{ denominator }},
+    {%- for col in extra %}
+    {{ col }},
+    {%- endfor %}
     rate,
     target_rate,
     case

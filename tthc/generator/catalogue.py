@@ -1,12 +1,18 @@
-"""The service catalogue, with seed 000's counts per tier and level (§II of the document):
+"""The service catalogue and its changes, with seed 000's counts per tier and level (§II):
 
 province 1.446 (level 2: 109, 3: 115, 4: 1.222); district 244 own (18 / 47 / 179) plus 97
 inter-connected; commune 94 own (6 / 31 / 57) plus 53 inter-connected (36 labour, 17
 natural resources). Inter-connected services are provincial procedures also provided at
 the lower tier, so they keep their provincial code: level-3/4 codes number 1.651, as printed.
+
+The catalogue changes: on the first day of each month a few level-3 services become
+level 4 (the count of level-3/4 services stays 1.651), and from 01/07/2022 the portal
+grades services on the new scale, toàn trình (full) or một phần (partial).
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 import numpy as np
 import pandas as pd
@@ -16,6 +22,8 @@ DISTRICT_LEVELS = {2: 18, 3: 47, 4: 179}
 COMMUNE_LEVELS = {2: 6, 3: 31, 4: 57}
 DISTRICT_INTERCONNECTED = 97
 COMMUNE_INTERCONNECTED = {"LD": 36, "TN": 17}  # labour, natural resources and environment
+MONTHLY_UPGRADE_SHARE = 0.03  # of level-3 services that become level 4 on the first of a month
+NEW_SCALE_FROM = dt.date(2022, 7, 1)  # Decree 42/2022/NĐ-CP: toàn trình / một phần
 
 # Provincial services per department: appendix 1 where it lists the department, else a
 # small share. Land-registration branches handle the natural-resources department's services.
@@ -78,3 +86,31 @@ def _service(rng, code, tier, agency, level, field, days) -> dict:
 def _interconnected(province: pd.DataFrame, code: str, tier: str) -> dict:
     base = province.loc[province["service_code"] == code].iloc[0].to_dict()
     return base | {"tier": tier, "agency_code": None, "interconnected": True}
+
+
+def catalogue_deliveries(rng: np.random.Generator, catalogue: pd.DataFrame, start: dt.date, end: dt.date) -> dict[dt.date, pd.DataFrame]:
+    """The catalogue as delivered on ``start`` and on each day in (start, end] on which it changed."""
+    deliveries = {start: catalogue}
+    current = catalogue.copy()
+    day = dt.date(start.year, start.month, 1)
+    while True:
+        day = (day + dt.timedelta(days=32)).replace(day=1)
+        if day > end:
+            break
+        current = current.copy()
+        if day >= NEW_SCALE_FROM and "online_scope" not in current:
+            current["online_scope"] = current["online_level"].map({4: "full", 3: "partial"})
+            current["online_level"] = None
+        elif "online_scope" in current:
+            _upgrade(rng, current, "online_scope", "partial", "full")
+        else:
+            _upgrade(rng, current, "online_level", 3, 4)
+        deliveries[day] = current
+    return deliveries
+
+
+def _upgrade(rng: np.random.Generator, catalogue: pd.DataFrame, column: str, old, new) -> None:
+    """Move a few services from ``old`` to ``new``; a service provided at two tiers changes at both."""
+    codes = catalogue.loc[catalogue[column] == old, "service_code"].unique()
+    upgraded = rng.choice(codes, size=int(len(codes) * MONTHLY_UPGRADE_SHARE), replace=False)
+    catalogue.loc[catalogue["service_code"].isin(upgraded) & (catalogue[column] == old), column] = new

@@ -7,6 +7,10 @@ withdrawn or stopped, resolved (about 4% late), result returned — and is writt
 extract of every day on which it changed, with its state at the end of that day.
 Dossiers received up to 60 days before the range and still open at its start appear in
 the first day's extract: the backlog a real first extract carries.
+
+Beside the dossiers: the service catalogue whenever it changes, the payments of the
+dossiers that carry a fee, and the units' entries in the reporting systems. These draw
+on their own random streams, so adding one never changes the dossiers of a seed.
 """
 
 from __future__ import annotations
@@ -20,8 +24,10 @@ import numpy as np
 import pandas as pd
 
 from tthc.config import DBT_PROJECT
-from tthc.generator.catalogue import build_catalogue
+from tthc.generator import payments
+from tthc.generator.catalogue import build_catalogue, catalogue_deliveries
 from tthc.generator.people import applicants
+from tthc.generator.submissions import build_submissions
 
 CALIBRATION = Path(__file__).with_name("calibration.csv")
 CALIBRATION_DAYS = 90
@@ -34,6 +40,7 @@ P_LATE = 0.04          # resolved after the due date
 P_SUPPLEMENT = 0.06    # a supplement is requested once
 P_RETURNED = 0.85      # result handed back (status 10) after resolution
 P_POSTAL = 0.04        # of dossiers not submitted online
+P_APOLOGY = 0.6        # late dossiers whose unit sent the apology letter (the day before the due date)
 # Popularity of a unit's services falls as 1/rank^k. With k = 2.6, 443 of the 1.651
 # level-3/4 services get an online dossier over 15/12/2021–14/03/2022 (seed 000: 449).
 POPULARITY_EXPONENT = 2.6
@@ -48,7 +55,8 @@ class GenerationSummary:
 
 
 def generate(landing: Path, start: dt.date, end: dt.date, seed: int = 2022, scale: float = 1.0, progress=None) -> GenerationSummary:
-    """Write ``services_<start>.csv`` and one ``dossiers_<day>.csv`` per day of [start, end] into ``landing``."""
+    """Write one extract per source and day of [start, end] into ``landing/<source>/``
+    (the catalogue only on the days it changes)."""
     if end < start:
         raise ValueError(f"end {end} is before start {start}")
     if scale <= 0:
@@ -60,24 +68,47 @@ def generate(landing: Path, start: dt.date, end: dt.date, seed: int = 2022, scal
 
     services_dir = landing / "services"
     services_dir.mkdir(parents=True, exist_ok=True)
-    catalogue.assign(
-        fee_required=catalogue["fee_required"].astype(int), interconnected=catalogue["interconnected"].astype(int)
-    ).to_csv(services_dir / f"services_{start.isoformat()}.csv", index=False)
+    for day, delivered in catalogue_deliveries(np.random.default_rng([seed, 1]), catalogue, start, end).items():
+        delivered.assign(
+            fee_required=delivered["fee_required"].astype(int), interconnected=delivered["interconnected"].astype(int)
+        ).to_csv(services_dir / f"services_{day.isoformat()}.csv", index=False)
 
     dossiers = _dossiers(rng, units, calibration, catalogue, start, end, scale)
+    side = np.random.default_rng([seed, 2])
+    land_paid = payments.mark_land_obligations(side, dossiers)
+    dossiers["paid_online"] = dossiers["paid_online"] | land_paid
+    dossiers["apology_sent_at"] = _apologies(side, dossiers)
     rows = _extract_rows(rng, dossiers, start, end)
-    out = landing / "dossiers"
-    out.mkdir(parents=True, exist_ok=True)
+    # a payment whose dossier closed before the first extract would point at a dossier we never deliver
+    delivered = dossiers["dossier_code"].isin(rows["dossier_code"])
+    transactions = payments.build_transactions(side, dossiers[delivered], land_paid[delivered])
     days = pd.date_range(start, end, freq="D")
+    _write_daily(landing, "payments", payments.extract_rows(transactions, start, end), days, payments.COLUMNS)
+    submissions = build_submissions(np.random.default_rng([seed, 3]), units, start, end)
+    _write_daily(landing, "report_submissions", submissions.assign(extract_day=submissions["submitted_at"].dt.normalize()),
+                 days, list(submissions.columns))
+    _write_daily(landing, "dossiers", rows, days, OUTPUT_COLUMNS, progress)
+    return GenerationSummary(len(days), int(dossiers["received_at"].ge(pd.Timestamp(start)).sum()), len(rows), landing)
+
+
+def _write_daily(landing: Path, source: str, rows: pd.DataFrame, days: pd.DatetimeIndex, columns: list[str], progress=None) -> None:
+    """One file per day, empty (header only) on a day without changes: a missing file means a missing extract."""
+    out = landing / source
+    out.mkdir(parents=True, exist_ok=True)
     by_day = dict(tuple(rows.groupby("extract_day", sort=True)))
-    columns = [c for c in rows.columns if c not in {"extract_day", "event_order"}]
     for i, day in enumerate(days):
         frame = by_day.get(day, rows.iloc[0:0])
-        frame[columns].to_csv(out / f"dossiers_{day.date().isoformat()}.csv", index=False, date_format="%Y-%m-%d %H:%M:%S",
+        frame[columns].to_csv(out / f"{source}_{day.date().isoformat()}.csv", index=False, date_format="%Y-%m-%d %H:%M:%S",
                               quoting=csv.QUOTE_MINIMAL)
         if progress:
             progress(i + 1, len(days))
-    return GenerationSummary(len(days), int(dossiers["received_at"].ge(pd.Timestamp(start)).sum()), len(rows), landing)
+
+
+def _apologies(rng: np.random.Generator, d: pd.DataFrame) -> pd.Series:
+    """For most dossiers resolved late, an apology letter sent the working day before the due date."""
+    late = d["finished_at"].dt.normalize() > d["due_at"].dt.normalize()
+    sent = d["due_at"].dt.normalize() - pd.Timedelta(days=1) + pd.to_timedelta(rng.integers(8 * 60, 16 * 60, len(d)), unit="m")
+    return sent.where(late & (rng.random(len(d)) < P_APOLOGY) & (sent > d["received_at"]))
 
 
 def _dossiers(rng, units, calibration, catalogue, start, end, scale) -> pd.DataFrame:
@@ -183,6 +214,7 @@ EVENTS = [
     ("processing_at", 4),
     ("supplement_requested_at", 5),
     ("supplement_resolved_at", 4),
+    ("apology_sent_at", 4),
     ("closed_at", None),  # 3, 7 or 8
     ("finished_at", 9),
     ("returned_at", 10),
@@ -191,11 +223,12 @@ STATE_FIELDS = {  # field -> the event from which it is filled in
     "submitted_at": "submitted_at", "received_at": "received_at", "due_at": "received_at",
     "supplement_requested_at": "supplement_requested_at", "closed_at": "closed_at",
     "finished_at": "finished_at", "returned_at": "returned_at", "result_digitized": "finished_at",
+    "apology_sent_at": "apology_sent_at",
     "paid_online": "received_at",
 }
 OUTPUT_COLUMNS = [
     "dossier_code", "procedure_code", "unit_code", "field_code", "channel", "status", "submitted_at", "received_at",
-    "due_at", "finished_at", "returned_at", "supplement_requested_at", "closed_at", "components_digitized",
+    "due_at", "finished_at", "returned_at", "supplement_requested_at", "closed_at", "apology_sent_at", "components_digitized",
     "result_digitized", "digitized_data_reused", "fee_required", "paid_online", "updated_at",
     "applicant_name", "applicant_id_number", "applicant_phone", "applicant_address",
 ]
@@ -234,7 +267,8 @@ def _extract_rows(rng, d: pd.DataFrame, start: dt.date, end: dt.date) -> pd.Data
         rows[field] = rows[field].where(known)
     for flag in ("components_digitized", "result_digitized", "digitized_data_reused", "fee_required", "paid_online"):
         rows[flag] = rows[flag].astype("boolean").astype("Int64")
-    for column in ("submitted_at", "received_at", "due_at", "finished_at", "returned_at", "supplement_requested_at", "closed_at"):
+    for column in ("submitted_at", "received_at", "due_at", "finished_at", "returned_at", "supplement_requested_at", "closed_at",
+                   "apology_sent_at"):
         rows[column] = rows[column].dt.floor("s")
     rows = rows.sort_values(["extract_day", "updated_at", "dossier_code"]).reset_index(drop=True)
     return rows[OUTPUT_COLUMNS + ["extract_day", "event_order"]]

@@ -50,6 +50,7 @@ select
     closed_day is not null as is_closed_otherwise,
     components_digitized,
     result_digitized,
+    digitized_data_reused,
     fee_required,
     paid_online
 from dated

@@ -12,6 +12,7 @@ select
     finished_at,
     returned_at,
     closed_at,
+    apology_sent_at,
     components_digitized,
     result_digitized,
     digitized_data_reused,

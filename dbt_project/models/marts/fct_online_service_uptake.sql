@@ -1,51 +1,70 @@
--- Online-service uptake (tỷ lệ DVCTT phát sinh hồ sơ; appendix 1): level-3/4 services
--- with at least one dossier received online in the period ÷ all level-3/4 services the
--- unit provides, per unit and for the province (unit_code '70', counting each service
--- code once). A department provides its own provincial services, a land-registration
--- branch those of the natural-resources department, a district or commune committee the
--- whole catalogue of its tier.
-with online_services as (
-    select service_code, tier, agency_code
-    from {{ ref('int_services_catalogue') }}
-    where online_level >= 3
+-- Online-service uptake (tỷ lệ DVCTT phát sinh hồ sơ; appendix 1): online services (mức
+-- độ 3, 4; from 01/07/2022 toàn trình or một phần) with at least one dossier received
+-- online in the period ÷ all online services the unit provides, per unit and for the
+-- province (unit_code '70', counting each service code once). The catalogue is taken as
+-- it stood on the period's last day (dim_service), so a service upgraded in mid-period
+-- counts at its new level. A department provides its own provincial services, a
+-- land-registration branch those of the natural-resources department, a district or
+-- commune committee the whole catalogue of its tier. Besides the rate, the appendix 1
+-- view: services with online dossiers, with only paper dossiers, and with none.
+with periods as (
+    select period_id, period_end from {{ ref('dim_report_period') }}
+),
+
+catalogue_at_end as (
+    select p.period_id, s.service_code, s.tier, s.agency_code, s.is_online_service
+    from periods as p
+    inner join {{ ref('dim_service') }} as s
+        on s.valid_from <= p.period_end and (s.valid_to is null or p.period_end < s.valid_to)
 ),
 
 provided as (
-    select u.unit_code, s.service_code
-    from {{ ref('dim_unit') }} as u
-    inner join online_services as s
-        on (u.unit_kind = 'department' and s.tier = 'province' and s.agency_code = u.unit_code)
-        or (u.unit_kind = 'land_branch' and s.tier = 'province' and s.agency_code = 'DEP-TNMT')
-        or (u.unit_kind in ('district', 'commune') and s.tier = u.unit_kind)
+    select c.period_id, u.unit_code, c.service_code, c.is_online_service
+    from catalogue_at_end as c
+    inner join {{ ref('dim_unit') }} as u
+        on (u.unit_kind = 'department' and c.tier = 'province' and c.agency_code = u.unit_code)
+        or (u.unit_kind = 'land_branch' and c.tier = 'province' and c.agency_code = 'DEP-TNMT')
+        or (u.unit_kind in ('district', 'commune') and c.tier = u.unit_kind)
 ),
 
-used_online as (
-    select distinct period_id, unit_code, procedure_code as service_code
+used as (
+    select period_id, unit_code, procedure_code as service_code,
+        bool_or(is_new_online) as with_online,
+        bool_or(is_new_offline) as with_paper
     from {{ ref('int_dossier_state_by_period') }}
-    where is_new_online
+    where is_new_online or is_new_offline
+    group by period_id, unit_code, procedure_code
 ),
 
 per_unit as (
-    select p.period_id, pr.unit_code,
-        count(distinct case when uo.service_code is not null then pr.service_code end) as services_with_online_dossiers,
-        count(distinct pr.service_code) as online_services
-    from {{ ref('dim_report_period') }} as p
-    cross join provided as pr
-    left join used_online as uo
-        on uo.period_id = p.period_id and uo.unit_code = pr.unit_code and uo.service_code = pr.service_code
-    group by p.period_id, pr.unit_code
+    select pr.period_id, pr.unit_code,
+        count(distinct case when pr.is_online_service and u.with_online then pr.service_code end) as services_with_online_dossiers,
+        count(distinct case when pr.is_online_service then pr.service_code end) as online_services,
+        count(distinct case when u.with_paper and not coalesce(u.with_online, false) then pr.service_code end)
+            as services_with_paper_dossiers_only,
+        count(distinct case when u.service_code is null then pr.service_code end) as services_without_dossiers,
+        count(distinct pr.service_code) as services_provided
+    from provided as pr
+    left join used as u
+        on u.period_id = pr.period_id and u.unit_code = pr.unit_code and u.service_code = pr.service_code
+    group by pr.period_id, pr.unit_code
 ),
 
 province as (
-    select p.period_id, '70' as unit_code,
-        count(distinct uo.service_code) as services_with_online_dossiers,
-        (select count(distinct service_code) from online_services) as online_services
-    from {{ ref('dim_report_period') }} as p
-    left join used_online as uo
-        on uo.period_id = p.period_id
-        and uo.service_code in (select service_code from online_services)
-    group by p.period_id
+    select c.period_id, '70' as unit_code,
+        count(distinct case when c.is_online_service and u.with_online then c.service_code end),
+        count(distinct case when c.is_online_service then c.service_code end),
+        count(distinct case when u.with_paper and not coalesce(u.with_online, false) then c.service_code end),
+        count(distinct case when u.service_code is null then c.service_code end),
+        count(distinct c.service_code)
+    from catalogue_at_end as c
+    left join (
+        select period_id, service_code, bool_or(with_online) as with_online, bool_or(with_paper) as with_paper
+        from used group by period_id, service_code
+    ) as u on u.period_id = c.period_id and u.service_code = c.service_code
+    group by c.period_id
 )
 
 {{ kpi_with_target('online_service_uptake', 'services_with_online_dossiers', 'online_services',
-                   'select * from per_unit union all select * from province') }}
+                   'select * from per_unit union all select * from province', rollup=false,
+                   extra=['services_with_paper_dossiers_only', 'services_without_dossiers', 'services_provided']) }}

@@ -1,25 +1,6 @@
 -- One row per dossier per extract day, from current loads only. Personal data stops
 -- here: names, phones and addresses are dropped; the ID number becomes a salted key.
-with current_loads as (
-    select load_id from {{ source('raw', 'load_manifest') }}
-    where source = 'dossiers' and status = 'current'
-),
-
-rows_of_current_loads as (
-    select d.*
-    from {{ source('raw', 'dossiers') }} as d
-    inner join current_loads as l on d._load_id = l.load_id
-),
-
-deduplicated as (
-    -- an extract should hold a dossier once; if it repeats, the last change wins
-    select *,
-        row_number() over (
-            partition by dossier_code, _extract_date order by updated_at desc, _row_number desc
-        ) as rank_in_day
-    from rows_of_current_loads
-)
-
+-- An extract should hold a dossier once; if it repeats, the last change wins.
 select
     dossier_code,
     procedure_code,
@@ -34,6 +15,7 @@ select
     returned_at,
     supplement_requested_at,
     closed_at,
+    apology_sent_at,
     components_digitized,
     result_digitized,
     digitized_data_reused,
@@ -43,5 +25,4 @@ select
     {{ pseudonymise('applicant_id_number') }} as applicant_key,
     _extract_date as extract_date,
     _load_id as load_id
-from deduplicated
-where rank_in_day = 1
+from {{ current_rows('dossiers', ['dossier_code']) }}

@@ -1,20 +1,19 @@
--- The service catalogue as delivered, from current loads only.
-with current_loads as (
-    select load_id from {{ source('raw', 'load_manifest') }}
-    where source = 'services' and status = 'current'
-)
-
+-- The service catalogue as delivered, from current loads only. A row grades the service
+-- on the old scale (online_level 1–4) or the new one (online_scope full / partial);
+-- is_online_service and is_fully_online read both the same way.
 select
-    s.service_code,
-    s.service_name,
-    s.field_code,
-    s.tier,
-    s.agency_code,
-    cast(s.online_level as integer) as online_level,
-    s.fee_required,
-    s.interconnected,
-    cast(s.processing_days as integer) as processing_days,
-    s._extract_date as extract_date,
-    s._load_id as load_id
-from {{ source('raw', 'services') }} as s
-inner join current_loads as l on s._load_id = l.load_id
+    service_code,
+    service_name,
+    field_code,
+    tier,
+    agency_code,
+    cast(online_level as integer) as online_level,
+    online_scope,
+    coalesce(online_level >= 3, false) or online_scope is not null as is_online_service,
+    coalesce(online_level = 4, false) or coalesce(online_scope = 'full', false) as is_fully_online,
+    fee_required,
+    interconnected,
+    cast(processing_days as integer) as processing_days,
+    _extract_date as extract_date,
+    _load_id as load_id
+from {{ current_rows('services', ['service_code', 'tier'], order_by='r._row_number desc') }}

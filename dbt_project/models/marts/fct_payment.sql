@@ -1,0 +1,19 @@
+-- Every online payment transaction in its latest known state, with the day it was paid
+-- (local day) and the unit's district: the grain the payment reports add up from.
+select
+    p.transaction_id,
+    p.dossier_code,
+    p.unit_code,
+    u.district_code,
+    p.kind,
+    p.amount_vnd,
+    p.status,
+    p.created_at,
+    p.paid_at,
+    cast(p.paid_at as date) as paid_day,
+    p.refunded_at,
+    p.channel,
+    p.extract_date as last_extract_date
+from {{ ref('stg_portal__payments') }} as p
+left join {{ ref('dim_unit') }} as u on u.unit_code = p.unit_code
+qualify row_number() over (partition by p.transaction_id order by p.extract_date desc) = 1

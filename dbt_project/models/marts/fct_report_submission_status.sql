@@ -1,0 +1,73 @@
+-- For every reporting obligation (seed report_obligations), unit and reporting period
+-- that the extracts reach: whether the unit entered it (latest status entered or
+-- submitted; returned entries do not count), when, and whether by the due date. GRIS
+-- forms are due from every commune each quarter; LRIS indicators from the department
+-- each is assigned to, each month.
+with span as (
+    select min(extract_date) as first_day, max(extract_date) as last_day
+    from {{ ref('stg_reporting__submissions') }}
+),
+
+periods as (
+    select distinct 'quarter' as frequency, quarter_start as period_start,
+        cast({{ dbt.dateadd('month', 3, 'quarter_start') }} as date) - 1 as period_end
+    from {{ ref('dim_date') }}
+    union all
+    select distinct 'month', month_start, cast({{ dbt.dateadd('month', 1, 'month_start') }} as date) - 1
+    from {{ ref('dim_date') }}
+),
+
+obligations as (
+    select o.system, o.form_code, o.form_name, o.frequency, o.due_days, u.unit_code, p.period_start,
+        cast(p.period_end as date) as period_end,
+        cast(p.period_end as date) + o.due_days as due_date
+    from {{ ref('report_obligations') }} as o
+    inner join periods as p on p.frequency = o.frequency
+    inner join {{ ref('dim_unit') }} as u
+        on (o.unit_code is not null and u.unit_code = o.unit_code)
+        or (o.unit_code is null and u.unit_kind = o.unit_kind)
+    cross join span
+    where p.period_start between o.valid_from and coalesce(o.valid_to, p.period_start)
+      and p.period_start >= u.valid_from and (u.valid_to is null or p.period_start <= u.valid_to)
+      -- periods whose entries the extracts could hold: ended by the last extract, due after the first
+      and p.period_end <= span.last_day and cast(p.period_end as date) + o.due_days >= span.first_day
+),
+
+latest_entry as (
+    select *
+    from {{ ref('stg_reporting__submissions') }}
+    qualify row_number() over (
+        partition by system, form_code, unit_code, period_start order by extract_date desc, updated_at desc
+    ) = 1
+)
+
+select
+    o.system,
+    o.form_code,
+    o.form_name,
+    o.unit_code,
+    coalesce(h.unit_name, u.unit_name) as unit_name,
+    u.district_code,
+    u.district_name,
+    o.frequency,
+    o.period_start,
+    o.period_end,
+    case o.frequency
+        when 'quarter' then 'Quý ' || {{ part_of('quarter', 'o.period_start') }} || '/' || {{ year_of('o.period_start') }}
+        else 'Tháng ' || {{ part_of('month', 'o.period_start') }} || '/' || {{ year_of('o.period_start') }}
+    end as period_label,
+    o.due_date,
+    e.status as entry_status,
+    e.submitted_at,
+    coalesce(e.status in ('entered', 'submitted'), false) as is_entered,
+    coalesce(e.status in ('entered', 'submitted') and cast(e.submitted_at as date) <= o.due_date, false) as is_entered_on_time,
+    case when e.status in ('entered', 'submitted') then 'Đã nhập liệu báo cáo' else 'Chưa nhập liệu báo cáo' end as entry_label,
+    o.due_date > s.last_day as is_open,
+    o.period_end - 5 < s.first_day as is_partial
+from obligations as o
+cross join span as s
+inner join {{ ref('dim_unit') }} as u on u.unit_code = o.unit_code
+left join {{ ref('dim_unit_history') }} as h
+    on h.unit_code = o.unit_code and o.period_end between h.valid_from and h.valid_until
+left join latest_entry as e
+    on e.system = o.system and e.form_code = o.form_code and e.unit_code = o.unit_code and e.period_start = o.period_start
