@@ -4,6 +4,7 @@ report period the warehouse holds; and targets that change the verdicts without 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import shutil
 
 import duckdb
@@ -248,3 +249,54 @@ def test_service_index_scores_what_we_hold_and_never_invents_the_rest(built):
     assert groups["4"][2] == 6  # two payment indicators have no data: only 6 of 10 points can be scored
     assert progress == (pytest.approx(on_time[0] / on_time[1]), pytest.approx(20 * on_time[0] / on_time[1]))
     assert 0 < groups["total"][1] <= groups["total"][2] == 60
+
+
+def test_the_demo_summary_shows_every_kpi_from_the_published_copy(built):
+    from tthc.demo import kpi_summary
+
+    text = "\n".join(kpi_summary(built))
+    for label in ("online dossier rate", "online-service uptake", "on-time resolution", "digitization",
+                  "online payment rate", "online reporting", "service index (766)", "processing report"):
+        assert label in text
+    with published(built) as con:
+        on_time = con.execute("""select resolved_on_time, resolved_total from marts.fct_on_time_resolution
+                                 where period_id = 'campaign_2022_q1' and scope = 'province'""").fetchone()
+    assert f"({on_time[0]:,} of {on_time[1]:,})".replace(",", ".") in text
+
+
+def test_every_new_source_is_checked_on_load_and_a_bad_payment_file_is_quarantined(copy_of_built):
+    """The load suites run on payments and report entries. A payments file with an amount
+    written the Vietnamese way and an unknown status is quarantined, naming row and column;
+    the day's other files still load."""
+    from tests.conftest import END
+    from tthc.pipeline import run
+
+    with duckdb.connect(str(copy_of_built.warehouse), read_only=True) as con:
+        suites = {s for (s,) in con.execute("select distinct suite from audit.validation_results").fetchall()}
+    assert {"dossiers_load", "services_load", "payments_load", "report_submissions_load"} <= suites
+
+    day = END + dt.timedelta(days=1)
+    landing = copy_of_built.landing
+    header = (landing / "payments" / f"payments_{END}.csv").read_text(encoding="utf-8").splitlines()[0]
+    (landing / "payments" / f"payments_{day}.csv").write_text("\n".join([
+        header,
+        "PAY-X-1,DEP-YT-220115-00001,DEP-YT,fee,1.500.000,paid,2022-01-15 08:00:00,2022-01-15 08:05:00,,VNPT Pay,2022-01-15 08:05:00",
+        "PAY-X-2,DEP-YT-220115-00002,DEP-YT,fee,20000,settled,2022-01-15 09:00:00,2022-01-15 09:05:00,,VNPT Pay,2022-01-15 09:05:00",
+    ]) + "\n", encoding="utf-8")
+    summary = run(copy_of_built, {day}, echo=lambda *_: None)
+    assert {f.path.name: f.status for f in summary.files} == {f"payments_{day}.csv": "quarantined"}
+    issues = {(i.row_number, i.column) for i in summary.files[0].issues}
+    assert (1, "amount_vnd") in issues
+    with duckdb.connect(str(copy_of_built.warehouse), read_only=True) as con:
+        assert con.execute("select count(*) from raw.payments where transaction_id like 'PAY-X-%'").fetchone()[0] == 0
+    assert (copy_of_built.quarantine / "payments").is_dir()
+
+    # a file that parses but breaks a load check (an unknown status) is quarantined by Great Expectations
+    later = day + dt.timedelta(days=1)
+    (landing / "payments" / f"payments_{later}.csv").write_text("\n".join([
+        header,
+        "PAY-X-3,DEP-YT-220116-00002,DEP-YT,fee,20000,settled,2022-01-16 09:00:00,2022-01-16 09:05:00,,VNPT Pay,2022-01-16 09:05:00",
+    ]) + "\n", encoding="utf-8")
+    summary = run(copy_of_built, {later}, echo=lambda *_: None)
+    [(load_id, issues)] = summary.quarantined_after_validation.items()
+    assert load_id.startswith(f"payments-{later}") and (1, "status") in {(i.row_number, i.column) for i in issues}

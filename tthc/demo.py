@@ -15,6 +15,9 @@ from tthc.vn_format import number
 
 CAMPAIGN_START, CAMPAIGN_END = dt.date(2021, 12, 15), dt.date(2022, 9, 2)
 SUMMARY_PERIOD = "campaign_2022_q1"  # 15/12/2021 – 14/03/2022, the period of seed 000's portal figures
+PAYMENTS_DAY = "2022-05-15"          # seed 000's appendix 5 reports payments from 01/01 to 15/05/2022
+KPI_LABELS = {"on_time_resolution": "on-time resolution", "digitization": "digitization",
+              "online_payment_rate": "online payment rate", "online_reporting": "online reporting"}
 
 
 def run_demo(paths: Paths, scale: float = 1.0) -> int:
@@ -43,6 +46,15 @@ def kpi_summary(paths: Paths) -> list[str]:
         total = con.execute("""select received_total, resolved_total, resolved_overdue, pending_total, identity_gap
                                from marts.rpt_processing_report where period_id = ? and row_kind = 'total'""", [SUMMARY_PERIOD]).fetchone()
         unbalanced = con.execute("""select count(*) from marts.rpt_processing_report where period_id = ? and identity_gap <> 0""", [SUMMARY_PERIOD]).fetchone()[0]
+        others = con.execute(f"""select kpi, numerator, denominator, rate, target_rate, verdict from marts.fct_kpi_scorecard
+                                 where period_id = ? and scope = 'province' and kpi in ({', '.join('?' * len(KPI_LABELS))})""",
+                             [SUMMARY_PERIOD, *KPI_LABELS]).fetchall()
+        payments = con.execute("""select kind_label, ytd_transactions, ytd_amount_vnd from marts.rpt_payments
+                                  where report_date = ? and unit_code = '70' order by kind""", [PAYMENTS_DAY]).fetchall()
+        gris = con.execute("""select group_code, coverage_label from marts.fct_reporting_coverage
+                              where system = 'GRIS' and period_start = '2022-01-01' order by group_code""").fetchall()
+        index = con.execute("""select points_scored, points_possible from marts.rpt_service_index
+                               where period_id = ? and scope = 'province' and group_code = 'total'""", [SUMMARY_PERIOD]).fetchone()
         lowest = con.execute("""select unit_name, rate from marts.fct_online_dossier_rate
                                 where period_id = ? and unit_code <> '70' and total_dossiers >= 100
                                 order by rate limit 3""", [SUMMARY_PERIOD]).fetchall()
@@ -55,6 +67,13 @@ def kpi_summary(paths: Paths) -> list[str]:
         f"  processing report       {number(total[0])} received, {number(total[1])} resolved ({number(total[2])} overdue), {number(total[3])} pending;"
         f" received − resolved − pending = {number(total[4])} (refused, withdrawn, stopped), {unbalanced} row(s) listed as findings",
         "  lowest online rates     " + "; ".join(f"{name} {_pct(r)}" for name, r in lowest),
+        *(f"  {KPI_LABELS[kpi]:<23} {_pct(r)} ({number(n)} of {number(d)}); target {_pct(t)}: {v or 'no target for the period'}"
+          for kpi, n, d, r, t, v in others),
+        f"  service index (766)     {index[0]:.1f} points of the {index[1]:.0f} we hold data for".replace(".", ",")
+        + " (publicity, satisfaction, 2 payment indicators: no data)",
+        "  GRIS quarter I/2022     " + "; ".join(f"{form} {label}" for form, label in gris),
+        f"  payments to {PAYMENTS_DAY[8:]}/{PAYMENTS_DAY[5:7]}/{PAYMENTS_DAY[:4]} (year to date) " + "; ".join(
+            f"{kind} {number(n)} transactions, {number(a)} VND" for kind, n, a in payments),
         "",
         f"Warehouse (the writer's file)     {paths.warehouse}",
         f"Published copy for BI and queries {paths.published}",

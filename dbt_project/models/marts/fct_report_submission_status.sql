@@ -63,7 +63,7 @@ select
     coalesce(e.status in ('entered', 'submitted') and cast(e.submitted_at as date) <= o.due_date, false) as is_entered_on_time,
     case when e.status in ('entered', 'submitted') then 'Đã nhập liệu báo cáo' else 'Chưa nhập liệu báo cáo' end as entry_label,
     o.due_date > s.last_day as is_open,
-    o.period_end - 5 < s.first_day as is_partial
+    o.period_start < s.first_day as is_partial  -- entries made before the first extract are unseen
 from obligations as o
 cross join span as s
 inner join {{ ref('dim_unit') }} as u on u.unit_code = o.unit_code
