@@ -64,6 +64,24 @@ def cmd_run(args) -> int:
     return 0
 
 
+def cmd_report(args) -> int:
+    import duckdb
+
+    from tthc.pipeline import report_period
+    from tthc.scorecard import scorecard_lines
+
+    start, end = (args.date, args.date) if args.date else (args.start, args.end)
+    if not start or not end or (args.date and (args.start or args.end)):
+        raise SystemExit("give --date D, or --from A --to B")
+    p = paths()
+    period_id = report_period(p, start, end, echo=lambda *_: None)
+    with duckdb.connect(str(p.published), read_only=True) as con:
+        lines = scorecard_lines(con, period_id)
+    print(f"period {period_id} ({start:%d/%m/%Y} – {end:%d/%m/%Y}), province; every mart now has it:")
+    print("\n".join(lines))
+    return 0
+
+
 def cmd_status(args) -> int:
     from warehouse.status import status_lines
 
@@ -108,6 +126,12 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--from", dest="start", type=_date, help="first extract date of a range")
     r.add_argument("--to", dest="end", type=_date, help="last extract date of a range")
     r.set_defaults(func=cmd_run)
+
+    rp = sub.add_parser("report", help="add a free period (a day, or any range) to every mart and print its KPIs")
+    rp.add_argument("--date", type=_date, help="one day")
+    rp.add_argument("--from", dest="start", type=_date, help="first day")
+    rp.add_argument("--to", dest="end", type=_date, help="last day")
+    rp.set_defaults(func=cmd_report)
 
     s = sub.add_parser("status", help="what is loaded, what was quarantined and why, the latest findings")
     s.add_argument("--freshness", action="store_true", help="also run dbt source freshness (fails when a daily source is stale)")

@@ -9,15 +9,14 @@ import time
 import duckdb
 
 from tthc.config import Paths
+from tthc.scorecard import scorecard_lines
 from tthc.generator import generate
 from tthc.pipeline import dates_between, run
-from tthc.vn_format import number
+from tthc.vn_format import number, percent
 
 CAMPAIGN_START, CAMPAIGN_END = dt.date(2021, 12, 15), dt.date(2022, 9, 2)
 SUMMARY_PERIOD = "campaign_2022_q1"  # 15/12/2021 – 14/03/2022, the period of seed 000's portal figures
 PAYMENTS_DAY = "2022-05-15"          # seed 000's appendix 5 reports payments from 01/01 to 15/05/2022
-KPI_LABELS = {"on_time_resolution": "on-time resolution", "digitization": "digitization",
-              "online_payment_rate": "online payment rate", "online_reporting": "online reporting"}
 
 
 def run_demo(paths: Paths, scale: float = 1.0) -> int:
@@ -46,9 +45,7 @@ def kpi_summary(paths: Paths) -> list[str]:
         total = con.execute("""select received_total, resolved_total, resolved_overdue, pending_total, identity_gap
                                from marts.rpt_processing_report where period_id = ? and row_kind = 'total'""", [SUMMARY_PERIOD]).fetchone()
         unbalanced = con.execute("""select count(*) from marts.rpt_processing_report where period_id = ? and identity_gap <> 0""", [SUMMARY_PERIOD]).fetchone()[0]
-        others = con.execute(f"""select kpi, numerator, denominator, rate, target_rate, verdict from marts.fct_kpi_scorecard
-                                 where period_id = ? and scope = 'province' and kpi in ({', '.join('?' * len(KPI_LABELS))})""",
-                             [SUMMARY_PERIOD, *KPI_LABELS]).fetchall()
+        others = scorecard_lines(con, SUMMARY_PERIOD, ["on_time_resolution", "digitization", "online_payment_rate", "online_reporting"])
         payments = con.execute("""select kind_label, ytd_transactions, ytd_amount_vnd from marts.rpt_payments
                                   where report_date = ? and unit_code = '70' order by kind""", [PAYMENTS_DAY]).fetchall()
         gris = con.execute("""select group_code, coverage_label from marts.fct_reporting_coverage
@@ -62,13 +59,12 @@ def kpi_summary(paths: Paths) -> list[str]:
         con.close()
     return [
         f"Province, {label}:",
-        f"  online dossier rate     {_pct(rate[2])} ({number(rate[0])} of {number(rate[1])} received online); target {_pct(rate[3])}: {rate[4]}",
-        f"  online-service uptake   {_pct(uptake[2])} ({number(uptake[0])} of {number(uptake[1])} level-3/4 services); target {_pct(uptake[3])}: {uptake[4]}",
+        f"  online dossier rate     {percent(rate[2])} ({number(rate[0])} of {number(rate[1])} received online); target {percent(rate[3])}: {rate[4]}",
+        f"  online-service uptake   {percent(uptake[2])} ({number(uptake[0])} of {number(uptake[1])} level-3/4 services); target {percent(uptake[3])}: {uptake[4]}",
         f"  processing report       {number(total[0])} received, {number(total[1])} resolved ({number(total[2])} overdue), {number(total[3])} pending;"
         f" received − resolved − pending = {number(total[4])} (refused, withdrawn, stopped), {unbalanced} row(s) listed as findings",
-        "  lowest online rates     " + "; ".join(f"{name} {_pct(r)}" for name, r in lowest),
-        *(f"  {KPI_LABELS[kpi]:<23} {_pct(r)} ({number(n)} of {number(d)}); target {_pct(t)}: {v or 'no target for the period'}"
-          for kpi, n, d, r, t, v in others),
+        "  lowest online rates     " + "; ".join(f"{name} {percent(r)}" for name, r in lowest),
+        *others,
         f"  service index (766)     {index[0]:.1f} points of the {index[1]:.0f} we hold data for".replace(".", ",")
         + " (publicity, satisfaction, 2 payment indicators: no data)",
         "  GRIS quarter I/2022     " + "; ".join(f"{form} {label}" for form, label in gris),
@@ -83,14 +79,6 @@ def kpi_summary(paths: Paths) -> list[str]:
         f"\\\"select stt, row_label, received_total, identity_gap from marts.rpt_processing_report where period_id = '{SUMMARY_PERIOD}' order by sort_key\\\"))\"",
         "  .venv/bin/tthc status",
     ]
-
-
-def _pct(value) -> str:
-    """Half-up to one decimal, with a decimal comma, as the province's reports print it."""
-    if value is None:
-        return "—"
-    tenths = int(value * 1000 + 0.5)
-    return f"{tenths // 10},{tenths % 10}%"
 
 
 def _every_30(what: str):

@@ -166,9 +166,19 @@ def _checked_columns(checks) -> set[str]:
     return cols
 
 
-def build(paths: Paths, echo=print) -> None:
+def build(paths: Paths, echo=print, vars: dict | None = None) -> None:
     """dbt build: seeds, every model, their tests."""
-    run_dbt(paths, ["build"], echo=echo)
+    run_dbt(paths, ["build"], vars=vars, echo=echo)
+
+
+def report_period(paths: Paths, start: dt.date, end: dt.date, echo=print) -> str:
+    """Add the free period [start, end] (a single day when equal) to every mart, publish, and
+    return its period_id. It stays until the next run, which builds the standard periods only."""
+    if end < start:
+        raise ValueError(f"--to {end} is before --from {start}")
+    build(paths, echo, vars={"report_from": start.isoformat(), "report_to": end.isoformat()})
+    publish(paths, echo)
+    return f"adhoc_{start:%Y%m%d}_{end:%Y%m%d}"
 
 
 def source_freshness(paths: Paths, echo=print) -> None:

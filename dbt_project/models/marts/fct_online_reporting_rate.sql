@@ -1,13 +1,20 @@
 -- Online reporting (tỷ lệ báo cáo thực hiện trực tuyến): report entries due in the report
 -- period that the unit entered online by the period's end ÷ entries due in the period
--- (GRIS forms for communes, LRIS indicators for departments).
-with per_unit as (
-    select p.period_id, s.unit_code,
+-- (GRIS forms for communes, LRIS indicators for departments). Every unit with obligations
+-- has a row in every period; with nothing due, its rate is null (0 ÷ 0).
+with obligated as (
+    select distinct unit_code from {{ ref('fct_report_submission_status') }}
+),
+
+per_unit as (
+    select p.period_id, o.unit_code,
         count(case when s.is_entered and cast(s.submitted_at as date) <= p.period_end then 1 end) as entries_made,
-        count(*) as entries_due
+        count(s.unit_code) as entries_due
     from {{ ref('dim_report_period') }} as p
-    inner join {{ ref('fct_report_submission_status') }} as s on s.due_date between p.period_start and p.period_end
-    group by p.period_id, s.unit_code
+    cross join obligated as o
+    left join {{ ref('fct_report_submission_status') }} as s
+        on s.unit_code = o.unit_code and s.due_date between p.period_start and p.period_end
+    group by p.period_id, o.unit_code
 )
 
 {{ kpi_with_target('online_reporting', 'entries_made', 'entries_due', 'select * from per_unit') }}
