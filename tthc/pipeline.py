@@ -178,7 +178,8 @@ def report_period(paths: Paths, start: dt.date, end: dt.date, echo=print) -> str
         raise ValueError(f"--to {end} is before --from {start}")
     build(paths, echo, vars={"report_from": start.isoformat(), "report_to": end.isoformat()})
     publish(paths, echo)
-    return f"adhoc_{start:%Y%m%d}_{end:%Y%m%d}"
+    with connect(paths.published, read_only=True) as con:  # dim_report_period names it
+        return con.execute("select period_id from marts.dim_report_period where period_kind = 'adhoc'").fetchone()[0]
 
 
 def source_freshness(paths: Paths, echo=print) -> None:

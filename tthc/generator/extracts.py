@@ -105,7 +105,7 @@ def _write_daily(landing: Path, source: str, rows: pd.DataFrame, days: pd.Dateti
 
 
 def _apologies(rng: np.random.Generator, d: pd.DataFrame) -> pd.Series:
-    """For most dossiers resolved late, an apology letter sent the working day before the due date."""
+    """For most dossiers resolved late, an apology letter sent the day before the due date."""
     late = d["finished_at"].dt.normalize() > d["due_at"].dt.normalize()
     sent = d["due_at"].dt.normalize() - pd.Timedelta(days=1) + pd.to_timedelta(rng.integers(8 * 60, 16 * 60, len(d)), unit="m")
     return sent.where(late & (rng.random(len(d)) < P_APOLOGY) & (sent > d["received_at"]))
