@@ -85,6 +85,13 @@ def copy_of_built(built, tmp_path, monkeypatch) -> Paths:
     return Paths(tmp_path / "home")
 
 
+def one(sql: str) -> tuple:
+    """The single row of a query on the landing files (duckdb relations have no fetchone)."""
+    import duckdb
+
+    return duckdb.sql(sql).fetchall()[0]
+
+
 def services_required() -> bool:
     """In CI (.ci/run sets TTHC_REQUIRE_SERVICES) a test needing PostgreSQL or Redis must not skip."""
     return os.environ.get("TTHC_REQUIRE_SERVICES") == "1"

@@ -9,7 +9,7 @@ import duckdb
 import numpy as np
 import pytest
 
-from tests.conftest import END, REFERENCE, START
+from tests.conftest import END, REFERENCE, START, one
 from tthc.generator import generate
 from tthc.generator.catalogue import build_catalogue, catalogue_deliveries
 from tthc.generator.submissions import build_submissions
@@ -22,10 +22,6 @@ def all_rows(landing) -> str:
 def latest_states(landing) -> str:
     return f"""(select * from read_csv('{landing}/dossiers/*.csv', all_varchar = true)
         qualify row_number() over (partition by dossier_code order by updated_at desc) = 1)"""
-
-
-def one(sql: str) -> tuple:
-    return duckdb.sql(sql).fetchall()[0]
 
 
 def test_same_seed_same_files(tmp_path):

@@ -11,6 +11,7 @@ import duckdb
 import pytest
 
 import tthc.dbt
+from tests.conftest import one
 from tthc.config import DBT_PROJECT
 from tthc.dbt import run_dbt
 
@@ -38,11 +39,6 @@ def dossiers_as_of(landing, day: str) -> str:
 def latest(landing, source: str, key: str) -> str:
     return f"""(select * from read_csv('{landing}/{source}/*.csv', filename = true, all_varchar = true)
         qualify row_number() over (partition by {key} order by filename desc) = 1)"""
-
-
-def one(sql: str) -> tuple:
-    """The single row of a query on the landing files (duckdb relations have no fetchone)."""
-    return duckdb.sql(sql).fetchall()[0]
 
 
 def province_row(con, mart: str, period_id: str, columns: str) -> tuple:

@@ -57,7 +57,7 @@ rated as (
         c.unit_code,
         case c.scope
             when 'section' then s.section_name
-            when 'district_communes' then 'Các xã thuộc ' || coalesce(hd.unit_name, d.unit_name)
+            when 'district_communes' then 'Các xã thuộc ' || coalesce(h.unit_name, u.unit_name)
             else coalesce(h.unit_name, u.unit_name)  -- as the unit was named at the period's end
         end as unit_name,
         case c.scope
@@ -73,17 +73,15 @@ rated as (
         {{ safe_ratio('c.' ~ numerator, 'c.' ~ denominator) }} as rate
     from counts as c
     inner join {{ ref('dim_report_period') }} as p on p.period_id = c.period_id
-    left join {{ ref('dim_unit') }} as u on u.unit_code = c.unit_code
+    -- the unit a row is named after: itself, or for a district's communes the district
+    left join {{ ref('dim_unit') }} as u
+        on u.unit_code = case c.scope when 'district_communes' then c.scope_code else c.unit_code end
     left join {{ ref('dim_unit_history') }} as h
-        on h.unit_code = c.unit_code and p.period_end between h.valid_from and h.valid_until
+        on h.unit_code = u.unit_code and p.period_end between h.valid_from and h.valid_until
     left join (
         select distinct section, section_name, tier from {{ ref('dim_unit') }}
         where unit_kind in ('department', 'district', 'commune')
     ) as s on c.scope = 'section' and s.section = c.scope_code
-    left join {{ ref('dim_unit') }} as d on c.scope = 'district_communes' and d.unit_code = c.scope_code
-    left join {{ ref('dim_unit_history') }} as hd
-        on c.scope = 'district_communes' and hd.unit_code = c.scope_code
-        and p.period_end between hd.valid_from and hd.valid_until
 ),
 
 with_target as (

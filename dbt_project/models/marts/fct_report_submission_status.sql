@@ -8,19 +8,17 @@ with span as (
     from {{ ref('stg_reporting__submissions') }}
 ),
 
+-- the calendar months and quarters, with their labels, from the one table that defines report
+-- periods (those the daily extracts reach: every source arrives with the dossiers)
 periods as (
-    select distinct 'quarter' as frequency, quarter_start as period_start,
-        cast({{ dbt.dateadd('month', 3, 'quarter_start') }} as date) - 1 as period_end
-    from {{ ref('dim_date') }}
-    union all
-    select distinct 'month', month_start, cast({{ dbt.dateadd('month', 1, 'month_start') }} as date) - 1
-    from {{ ref('dim_date') }}
+    select period_kind as frequency, period_start, period_end, period_label
+    from {{ ref('dim_report_period') }}
+    where period_kind in ('month', 'quarter')
 ),
 
 obligations as (
     select o.system, o.form_code, o.form_name, o.frequency, o.due_days, u.unit_code, p.period_start,
-        cast(p.period_end as date) as period_end,
-        cast(p.period_end as date) + o.due_days as due_date
+        p.period_end, p.period_label, p.period_end + o.due_days as due_date
     from {{ ref('report_obligations') }} as o
     inner join periods as p on p.frequency = o.frequency
     inner join {{ ref('dim_unit') }} as u
@@ -30,7 +28,7 @@ obligations as (
     where p.period_start between o.valid_from and coalesce(o.valid_to, p.period_start)
       and p.period_start >= u.valid_from and (u.valid_to is null or p.period_start <= u.valid_to)
       -- periods whose entries the extracts could hold: ended by the last extract, due after the first
-      and p.period_end <= span.last_day and cast(p.period_end as date) + o.due_days >= span.first_day
+      and p.period_end <= span.last_day and p.period_end + o.due_days >= span.first_day
 ),
 
 latest_entry as (
@@ -52,10 +50,7 @@ select
     o.frequency,
     o.period_start,
     o.period_end,
-    case o.frequency
-        when 'quarter' then 'Quý ' || {{ part_of('quarter', 'o.period_start') }} || '/' || {{ year_of('o.period_start') }}
-        else 'Tháng ' || {{ part_of('month', 'o.period_start') }} || '/' || {{ year_of('o.period_start') }}
-    end as period_label,
+    o.period_label,
     o.due_date,
     e.status as entry_status,
     e.submitted_at,
