@@ -7,7 +7,8 @@ A file's journey, recorded in ``raw.load_manifest``:
   in ``raw.quarantine_issues``, a copy and a readable report in the quarantine folder;
 - otherwise its rows go to ``raw.<source>`` as ``pending``; validation then makes it
   ``current`` (the day's previous current load becomes ``superseded``, in the same
-  transaction) or ``quarantined``.
+  transaction) or ``quarantined``. Both loads are flagged ``rebuild_pending``: the next
+  dbt build recomputes the dossiers they hold, and only those (incremental models).
 
 Staging reads only current loads, so a corrected file replaces its day atomically while
 every delivery stays on record.
@@ -141,12 +142,13 @@ def decide(con: duckdb.DuckDBPyConnection, load_id: str, issues: list[Issue]) ->
             )
         else:
             con.execute(
-                "update raw.load_manifest set status = 'superseded', reason = ?, decided_at = ? "
+                "update raw.load_manifest set status = 'superseded', reason = ?, decided_at = ?, rebuild_pending = true "
                 "where source = ? and extract_date = ? and status = 'current'",
                 [f"replaced by {load_id}", now, source, extract_date],
             )
             con.execute(
-                "update raw.load_manifest set status = 'current', decided_at = ? where load_id = ?", [now, load_id]
+                "update raw.load_manifest set status = 'current', decided_at = ?, rebuild_pending = true where load_id = ?",
+                [now, load_id],
             )
         con.commit()
     except Exception:

@@ -11,7 +11,7 @@ import duckdb
 
 from tests.conftest import START
 from tthc.config import Paths
-from tthc.pipeline import dates_between, run
+from tthc.pipeline import build, dates_between, run
 
 DAYS = [START + dt.timedelta(days=i) for i in range(3)]
 MODELS = ["staging.stg_portal__dossiers", "intermediate.int_dossier_versions", "marts.fct_dossier_processing",
@@ -76,6 +76,44 @@ def test_a_corrected_extract_for_an_old_day_changes_exactly_what_depends_on_it(c
     with duckdb.connect(str(copy_of_built.warehouse), read_only=True) as con:
         statuses = con.execute("select status from raw.load_manifest where extract_date = ? and source = 'dossiers' order by received_at", [day]).fetchall()
     assert statuses == [("superseded",), ("current",)]
+
+
+def test_an_incremental_build_after_a_correction_equals_a_full_rebuild(copy_of_built):
+    """A corrected extract for an old day drops one dossier, changes another and adds a third.
+    The incremental build recomputes only the dossiers of the superseded and the new load,
+    and must leave every table as a rebuild from scratch would."""
+    day = dt.date(2021, 12, 20)
+    folder = copy_of_built.landing / "dossiers"
+    path = folder / f"dossiers_{day}.csv"
+    with open(path, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    elsewhere = {r["dossier_code"] for p in folder.glob("dossiers_*.csv") if p != path
+                 for r in csv.DictReader(open(p, encoding="utf-8", newline=""))}
+    dropped = next(r for r in rows if r["dossier_code"] not in elsewhere)
+    changed = next(r for r in rows if r["dossier_code"] != dropped["dossier_code"] and r["finished_at"] == "")
+    changed.update(status="9", finished_at=f"{day} 16:00:00")
+    added = dict(changed, dossier_code=changed["unit_code"] + "-211220-99998", received_at=f"{day} 09:00:00")
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows([r for r in rows if r is not dropped] + [added])
+
+    run(copy_of_built, {day}, echo=lambda *_: None)
+    incremental = {table: contents(copy_of_built, table) for table in INCREMENTAL_AND_DEPENDENTS}
+    with duckdb.connect(str(copy_of_built.warehouse), read_only=True) as con:
+        codes = {c for (c,) in con.execute("select distinct dossier_code from intermediate.int_dossier_versions").fetchall()}
+        flagged = con.execute("select count(*) from raw.load_manifest where rebuild_pending").fetchall()[0][0]
+    assert dropped["dossier_code"] not in codes and added["dossier_code"] in codes
+    assert flagged == 0, "a successful build leaves no load flagged for the next"
+
+    build(copy_of_built, echo=lambda *_: None, full_refresh=True)
+    for table, rows_before in incremental.items():
+        assert contents(copy_of_built, table) == rows_before, f"{table} differs from a full rebuild"
+
+
+INCREMENTAL_AND_DEPENDENTS = ["intermediate.int_dossier_versions", "intermediate.int_dossier_state_by_period",
+                              "marts.dim_report_period", "marts.fct_dossier_processing", "marts.fct_kpi_scorecard",
+                              "marts.fct_online_service_uptake", "marts.rpt_dossier_watchlist"]
 
 
 def _processing(paths: Paths):

@@ -59,7 +59,7 @@ def cmd_run(args) -> int:
         dates = dates_between(args.start, args.end)
     else:
         raise SystemExit("give --date D, or --from A --to B")
-    summary = run(paths(), dates, progress=_progress("ingest"))
+    summary = run(paths(), dates, progress=_progress("ingest"), full_refresh=args.full_refresh)
     print("\n".join(summary.lines()))
     return 0
 
@@ -125,6 +125,8 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--date", type=_date, help="one extract date")
     r.add_argument("--from", dest="start", type=_date, help="first extract date of a range")
     r.add_argument("--to", dest="end", type=_date, help="last extract date of a range")
+    r.add_argument("--full-refresh", action="store_true",
+                   help="rebuild the incremental models from all current loads (after changing their SQL)")
     r.set_defaults(func=cmd_run)
 
     rp = sub.add_parser("report", help="add a free period (a day, or any range) to every mart and print its KPIs")

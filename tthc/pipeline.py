@@ -166,9 +166,22 @@ def _checked_columns(checks) -> set[str]:
     return cols
 
 
-def build(paths: Paths, echo=print, vars: dict | None = None) -> None:
-    """dbt build: seeds, every model, their tests."""
-    run_dbt(paths, ["build"], vars=vars, echo=echo)
+def build(paths: Paths, echo=print, vars: dict | None = None, full_refresh: bool = False) -> None:
+    """dbt build: seeds, every model, their tests.
+
+    The dossier models are incremental: they recompute only the dossiers of loads flagged
+    ``rebuild_pending`` (made current or superseded since the last build), and the flags are
+    cleared once the build succeeds, so a failed build leaves them for the next one
+    (docs/decisions/0008-incremental-dossier-models.md). ``full_refresh`` rebuilds everything.
+    """
+    with connect(paths.warehouse) as con:
+        if full_refresh:  # so that the build's tests check every row, not only the day's
+            con.execute("update raw.load_manifest set rebuild_pending = true where status in ('current', 'superseded')")
+        flagged = [r[0] for r in con.execute("select load_id from raw.load_manifest where rebuild_pending").fetchall()]
+    run_dbt(paths, ["build", *(["--full-refresh"] if full_refresh else [])], vars=vars, echo=echo)
+    if flagged:
+        with connect(paths.warehouse) as con:
+            con.execute("update raw.load_manifest set rebuild_pending = false where list_contains(?, load_id)", [flagged])
 
 
 def report_period(paths: Paths, start: dt.date, end: dt.date, echo=print) -> str:
@@ -220,14 +233,15 @@ def publish(paths: Paths, echo=print) -> None:
     echo(f"published {paths.published}")
 
 
-def run(paths: Paths, dates: set[dt.date] | None, run_id: str | None = None, echo=print, progress=None) -> RunSummary:
+def run(paths: Paths, dates: set[dt.date] | None, run_id: str | None = None, echo=print, progress=None,
+        full_refresh: bool = False) -> RunSummary:
     """The whole flow for a day or a range, in one pass."""
     summary = RunSummary(run_id or new_run_id())
     echo(f"ingesting {len(dates) if dates else 'all'} day(s) of extracts")
     summary.files = ingest(paths, dates, summary.run_id, progress)
     summary.quarantined_after_validation = validate_loads(paths, summary.run_id, echo)
     summary.unit_reports = ingest_unit_reports(paths, summary.run_id, echo)
-    build(paths, echo)
+    build(paths, echo, full_refresh=full_refresh)
     summary.findings = validate_marts(paths, summary.run_id, echo)
     summary.reconciliation = reconciliation_lines(paths)
     publish(paths, echo)

@@ -26,7 +26,8 @@ create table if not exists raw.load_manifest (
     reason        varchar,              -- why quarantined or superseded, readable
     received_at   timestamp not null,   -- when this run read the file
     decided_at    timestamp,            -- when validation made it current or quarantined it
-    run_id        varchar
+    run_id        varchar,
+    rebuild_pending boolean not null default false  -- became current or superseded since the last dbt build
 );
 create table if not exists raw.quarantine_issues (
     load_id     varchar not null,
@@ -153,6 +154,8 @@ def source_table_ddl(source: str) -> list[str]:
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(BOOKKEEPING_DDL)
+    # A warehouse from before incremental builds: every load counts as changed once.
+    con.execute("alter table raw.load_manifest add column if not exists rebuild_pending boolean default true")
     for source in sources():
         for statement in source_table_ddl(source):
             con.execute(statement)

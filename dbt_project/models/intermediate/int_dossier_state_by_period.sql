@@ -5,8 +5,32 @@
 -- "On time" compares the day processing finished with the due day (day level, as the
 -- report form does); the return date is not used. Pending dossiers are overdue when their
 -- due day is before the period's last day.
+--
+-- Incremental: a build deletes the rows of changed dossiers (macro changed_dossiers) and of
+-- periods that are gone or whose days changed, then adds the changed dossiers in every
+-- period and every dossier in a period not yet built (a new month, a free period).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook="{% if is_incremental() %}
+        delete from {{ this }}
+        where dossier_code in {{ changed_dossiers() }}
+           or not exists (
+               select 1 from {{ ref('dim_report_period') }} as p
+               where p.period_id = {{ this.identifier }}.period_id
+                 and p.period_start = {{ this.identifier }}.period_start
+                 and p.period_end = {{ this.identifier }}.period_end)
+    {% endif %}",
+) }}
+
 with periods as (
-    select period_id, period_start, period_end from {{ ref('dim_report_period') }}
+    select period_id, period_start, period_end,
+        {% if is_incremental() -%}
+        period_id not in (select distinct period_id from {{ this }}) as is_new
+        {%- else -%}
+        true as is_new
+        {%- endif %}
+    from {{ ref('dim_report_period') }}
 ),
 
 state_at_end as (
@@ -17,6 +41,9 @@ state_at_end as (
         and (v.valid_to is null or v.valid_to > p.period_end)
     where v.received_at is not null
       and cast(v.received_at as date) <= p.period_end
+      {% if is_incremental() -%}
+      and (p.is_new or v.dossier_code in {{ changed_dossiers() }})
+      {%- endif %}
 ),
 
 dated as (

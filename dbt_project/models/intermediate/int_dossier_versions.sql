@@ -1,6 +1,15 @@
 -- The history of every dossier: one version per day it changed, valid from that day
 -- until the next change. The state of all dossiers as of a date D is the set of
 -- versions with valid_from <= D < valid_to (valid_to is null for the latest).
+--
+-- Incremental: a build deletes and recomputes every version of the dossiers in changed
+-- loads (macro changed_dossiers), so its work follows the day's changes, not the history.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook="{% if is_incremental() %}delete from {{ this }} where dossier_code in {{ changed_dossiers() }}{% endif %}",
+) }}
+
 select
     dossier_code,
     procedure_code,
@@ -21,3 +30,6 @@ select
     extract_date as valid_from,
     lead(extract_date) over (partition by dossier_code order by extract_date) as valid_to
 from {{ ref('stg_portal__dossiers') }}
+{% if is_incremental() %}
+where dossier_code in {{ changed_dossiers() }}
+{% endif %}

@@ -2,9 +2,9 @@
 -- with its month, quarter and year.
 with bounds as (
     select
-        least(min(cast(received_at as date)), min(extract_date)) as first_day,
-        max(extract_date) as last_day
-    from {{ ref('stg_portal__dossiers') }}
+        least(min(cast(received_at as date)), min(valid_from)) as first_day,
+        max(valid_from) as last_day
+    from {{ ref('int_dossier_versions') }}  -- one version per current extract row: a cheaper read than staging
 ),
 
 days as (

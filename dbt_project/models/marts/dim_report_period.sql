@@ -4,7 +4,8 @@
 -- ad-hoc period when the vars report_from / report_to are given. Only periods that
 -- reach into the extracts' span; a period the extracts do not cover whole is partial.
 with bounds as (
-    select min(extract_date) as first_day, max(extract_date) as last_day from {{ ref('stg_portal__dossiers') }}
+    -- one version per current extract row: a cheaper read than staging
+    select min(valid_from) as first_day, max(valid_from) as last_day from {{ ref('int_dossier_versions') }}
 ),
 
 calendar as (
