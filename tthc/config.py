@@ -30,6 +30,11 @@ class Paths:
         return self.home / "published" / "tthc.duckdb"
 
     @property
+    def parquet(self) -> Path:
+        """The published tables as Parquet files, <schema>/<table>.parquet (a link swapped at each publish)."""
+        return self.published.parent / "parquet"
+
+    @property
     def quarantine(self) -> Path:
         return self.home / "quarantine"
 

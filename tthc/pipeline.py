@@ -229,8 +229,8 @@ def _report_row_subject(row: dict) -> str:
 
 
 def publish(paths: Paths, echo=print) -> None:
-    publish_for_readers(paths.warehouse, paths.published)
-    echo(f"published {paths.published}")
+    publish_for_readers(paths.warehouse, paths.published, paths.parquet)
+    echo(f"published {paths.published} and Parquet exports in {paths.parquet}")
 
 
 def run(paths: Paths, dates: set[dt.date] | None, run_id: str | None = None, echo=print, progress=None,
