@@ -85,6 +85,27 @@ def copy_of_built(built, tmp_path, monkeypatch) -> Paths:
     return Paths(tmp_path / "home")
 
 
+def rows_of(path: Path) -> list[dict]:
+    """A CSV file's rows as dicts (a BOM, as Excel writes one, is dropped)."""
+    import csv
+
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def write_rows(path: Path, rows: list[dict], bom: bool = False, rename: dict | None = None) -> Path:
+    """Write rows (dicts with the same keys) as a CSV file; ``rename`` changes header names."""
+    import csv
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    header = [(rename or {}).get(k, k) for k in rows[0]]
+    with open(path, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(header)
+        writer.writerows([list(r.values()) for r in rows])
+    return path
+
+
 def one(sql: str) -> tuple:
     """The single row of a query on the landing files (duckdb relations have no fetchone)."""
     import duckdb

@@ -3,13 +3,12 @@ extract for an old day changes exactly what depends on that day."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import shutil
 
 import duckdb
 
-from tests.conftest import START
+from tests.conftest import START, rows_of, write_rows
 from tthc.config import Paths
 from tthc.pipeline import build, dates_between, run
 
@@ -46,17 +45,13 @@ def test_a_corrected_extract_for_an_old_day_changes_exactly_what_depends_on_it(c
     period containing it gains one new online dossier for that unit; later periods carry it over."""
     day = dt.date(2021, 12, 20)
     path = copy_of_built.landing / "dossiers" / f"dossiers_{day}.csv"
-    with open(path, encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
+    rows = rows_of(path)
     template = next(r for r in rows if r["unit_code"].startswith("25"))  # a commune's dossier
     unit = template["unit_code"]
     late = dict(template, dossier_code=f"{unit}-211220-99999", channel="2", status="2", submitted_at="2021-12-19 20:00:00",
                 received_at="2021-12-20 08:00:00", due_at="2022-12-31 17:00:00", finished_at="", returned_at="",
                 closed_at="", supplement_requested_at="", updated_at="2021-12-20 08:00:00")
-    with open(path, "w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows([*rows, late])
+    write_rows(path, [*rows, late])
 
     before = {(r[0], r[1]): r for r in _processing(copy_of_built)}
     summary = run(copy_of_built, {day}, echo=lambda *_: None)
@@ -85,18 +80,13 @@ def test_an_incremental_build_after_a_correction_equals_a_full_rebuild(copy_of_b
     day = dt.date(2021, 12, 20)
     folder = copy_of_built.landing / "dossiers"
     path = folder / f"dossiers_{day}.csv"
-    with open(path, encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
-    elsewhere = {r["dossier_code"] for p in folder.glob("dossiers_*.csv") if p != path
-                 for r in csv.DictReader(open(p, encoding="utf-8", newline=""))}
+    rows = rows_of(path)
+    elsewhere = {r["dossier_code"] for p in folder.glob("dossiers_*.csv") if p != path for r in rows_of(p)}
     dropped = next(r for r in rows if r["dossier_code"] not in elsewhere)
     changed = next(r for r in rows if r["dossier_code"] != dropped["dossier_code"] and r["finished_at"] == "")
     changed.update(status="9", finished_at=f"{day} 16:00:00")
     added = dict(changed, dossier_code=changed["unit_code"] + "-211220-99998", received_at=f"{day} 09:00:00")
-    with open(path, "w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows([r for r in rows if r is not dropped] + [added])
+    write_rows(path, [r for r in rows if r is not dropped] + [added])
 
     run(copy_of_built, {day}, echo=lambda *_: None)
     incremental = {table: contents(copy_of_built, table) for table in INCREMENTAL_AND_DEPENDENTS}

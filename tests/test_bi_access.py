@@ -3,7 +3,6 @@ warehouse while a run writes it, and the Parquet exports hold the published tabl
 
 from __future__ import annotations
 
-import csv
 import os
 import subprocess
 import sys
@@ -11,7 +10,7 @@ import sys
 import duckdb
 import sqlalchemy
 
-from tests.conftest import END
+from tests.conftest import END, rows_of, write_rows
 
 PROVINCE_ONLINE = sqlalchemy.text("""
     select period_id, numerator, denominator from marts.fct_kpi_scorecard
@@ -21,14 +20,10 @@ PROVINCE_ONLINE = sqlalchemy.text("""
 def add_an_online_dossier(paths, day) -> None:
     """The portal re-delivers ``day`` with one more dossier, received online that day."""
     path = paths.landing / "dossiers" / f"dossiers_{day}.csv"
-    with open(path, encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
+    rows = rows_of(path)
     extra = dict(rows[0], dossier_code=f"{rows[0]['unit_code']}-BI-99999", channel="2", status="2",
                  received_at=f"{day} 08:00:00", finished_at="", returned_at="", closed_at="")
-    with open(path, "w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows([*rows, extra])
+    write_rows(path, [*rows, extra])
 
 
 def test_a_bi_client_reads_the_published_marts_while_a_run_writes(copy_of_built):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from openpyxl import Workbook
 from ingestion.contracts import load_contract
 from ingestion.loader import decide, extract_date_of, load_file
 from ingestion.reader import stage_file
-from tests.conftest import START
+from tests.conftest import START, rows_of, write_rows
 from warehouse.database import connect
 
 DAY = START + dt.timedelta(days=3)
@@ -21,21 +20,6 @@ DAY = START + dt.timedelta(days=3)
 
 def extract(landing: Path, day: dt.date = DAY) -> Path:
     return landing / "dossiers" / f"dossiers_{day.isoformat()}.csv"
-
-
-def rows_of(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        return list(csv.DictReader(f))
-
-
-def write_rows(path: Path, rows: list[dict], bom: bool = False, rename: dict | None = None) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    header = [(rename or {}).get(k, k) for k in rows[0]]
-    with open(path, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(header)
-        writer.writerows([list(r.values()) for r in rows])
-    return path
 
 
 def staged(path: Path):

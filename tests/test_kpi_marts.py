@@ -3,7 +3,6 @@ report period the warehouse holds; and targets that change the verdicts without 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import shutil
 
@@ -11,7 +10,7 @@ import duckdb
 import pytest
 
 import tthc.dbt
-from tests.conftest import one
+from tests.conftest import one, rows_of, write_rows
 from tthc.config import DBT_PROJECT
 from tthc.dbt import run_dbt
 
@@ -162,15 +161,11 @@ def test_changing_a_target_in_the_reference_data_changes_the_verdicts(copy_of_bu
     project = tmp_path / "dbt_project"
     shutil.copytree(DBT_PROJECT, project, ignore=shutil.ignore_patterns("target", "logs"))
     targets = project / "seeds" / "kpi_targets.csv"
-    with open(targets, encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
+    rows = rows_of(targets)
     for row in rows:
         if row["kpi"] == "on_time_resolution":
             row["target_rate"] = "0.9"
-    with open(targets, "w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    write_rows(targets, rows)
 
     def verdicts() -> dict:
         with duckdb.connect(str(copy_of_built.warehouse), read_only=True) as con:

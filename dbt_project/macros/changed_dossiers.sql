@@ -30,8 +30,8 @@
 {%- endmacro %}
 
 {# A test's `where: "__changed_dossiers__"` checks only the dossiers this build recomputed:
-   the rest were checked when they were built. An empty table or a full refresh flags
-   every load, so then every row is checked. #}
+   the rest were checked when they were built. A first build, and `tthc run --full-refresh`
+   (which flags every load), check every row. #}
 {% macro get_where_subquery(relation) -%}
     {%- set where = config.get('where') -%}
     {%- if where -%}
