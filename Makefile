@@ -4,10 +4,13 @@
 #   make bench  times one daily run with a month and with a year of history
 # uv is bootstrapped into .tools/ from the package index; everything else comes from uv.lock
 # (`install` syncs .venv with it; the targets then run in .venv without syncing again).
+# The dashboard's test opens it in Debian's chromium, which `make test` installs with apt.
 
 PYTHON     ?= $(shell command -v python3.11 || command -v python3)
 UV_VERSION := 0.13.9
 UV         := .tools/bin/uv
+CHROMIUM   := /usr/bin/chromium
+SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export UV_COMPILE_BYTECODE := 1
 export UV_PYTHON := $(PYTHON)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
@@ -21,10 +24,14 @@ $(UV):
 install: $(UV)
 	$(UV) sync --locked
 
+$(CHROMIUM):
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium \
+	  || ($(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+
 demo: install
 	$(UV) run --no-sync tthc demo
 
-test: install
+test: install $(CHROMIUM)
 	$(UV) run --no-sync pytest
 
 bench: install

@@ -1,5 +1,5 @@
 """Daily load of the portal's extracts: wait for the day's extract -> ingest -> validate loads
--> dbt build -> validate marts -> publish.
+-> dbt build -> validate marts -> publish -> dbt docs -> Excel report and dashboard.
 
 The run for logical date D processes the extracts of day D (Asia/Ho_Chi_Minh). It is
 scheduled at 06:00 the next morning, when the day's files have landed. Every task calls
@@ -111,12 +111,28 @@ def tthc_daily():
 
         publish_copy(paths())
 
+    @task
+    def document(_published: None) -> None:
+        """dbt docs of the build: dbt reads the warehouse, so this task holds the writer slot."""
+        from tthc.config import paths
+        from tthc.pipeline import document as write_docs
+
+        write_docs(paths())
+
+    @task(pool="default_pool")
+    def export(_documented: None) -> None:
+        """The Excel report and the dashboard, from the published copy: no writer slot needed."""
+        from tthc.config import paths
+        from tthc.pipeline import export as write_exports
+
+        write_exports(paths())
+
     ingested = ingest()
     wait_for_extract() >> ingested
     built = build(validate_loads(ingested))
     findings = validate_marts()
     built >> findings
-    publish(findings)
+    export(document(publish(findings)))
 
 
 tthc_daily()

@@ -74,7 +74,15 @@ def tthc_unit_reports():
             print(line)
         publish_copy(paths())
 
-    publish(build(load_reports(wait_for_unit_report())))
+    @task(pool="default_pool")
+    def export(_published: None) -> None:
+        """The dashboard shows the new reconciliation; the Excel report is rewritten with it."""
+        from tthc.config import paths
+        from tthc.pipeline import export as write_exports
+
+        write_exports(paths())
+
+    export(publish(build(load_reports(wait_for_unit_report()))))
 
 
 tthc_unit_reports()

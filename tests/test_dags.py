@@ -33,9 +33,11 @@ def test_every_dag_file_imports(dagbag):
 
 def test_daily_dag_shape(dagbag):
     dag = dagbag.get_dag("tthc_daily")
-    assert [t.task_id for t in dag.topological_sort()] == ["wait_for_extract", "ingest", "validate_loads", "build", "validate_marts", "publish"]
+    assert [t.task_id for t in dag.topological_sort()] == [
+        "wait_for_extract", "ingest", "validate_loads", "build", "validate_marts", "publish", "document", "export"]
     writers = {t.task_id for t in dag.tasks if t.pool == "tthc_warehouse_writer"}
-    assert writers == {"ingest", "validate_loads", "build", "validate_marts", "publish"}  # the sensor waits outside the writers' slot
+    # the sensor waits outside the writers' slot; export reads only the published copy
+    assert writers == {"ingest", "validate_loads", "build", "validate_marts", "publish", "document"}
     assert dag.max_active_runs == 1
     ingest = dag.get_task("ingest")
     assert ingest.retries == 2 and ingest.retry_exponential_backoff and ingest.on_failure_callback
@@ -64,6 +66,10 @@ def test_dag_run_for_a_date_builds_the_marts(dagbag, home):
     assert manifest == [(source, day, "current") for source in ("dossiers", "payments", "report_submissions", "services")]
     assert loaded > 0
     assert got == (online, total) and total > 0
+    # what people read was written from this run: the month's workbook, the dashboard, the dbt docs
+    assert (home.reports / "bao_cao_month_2021_12.xlsx").stat().st_size > 0
+    assert '"run_id": "' + run.run_id + '"' in home.dashboard.read_text(encoding="utf-8")
+    assert "excel_report" in home.dbt_docs.read_text(encoding="utf-8")
 
 
 def test_a_missing_extract_times_out_with_an_alert_naming_the_file(dagbag, home, monkeypatch):
@@ -116,7 +122,7 @@ def test_unit_report_dag_loads_a_workbook_when_it_lands(dagbag, copy_of_built):
     from tests.workbooks import build_workbook, reference_rows
 
     dag = dagbag.get_dag("tthc_unit_reports")
-    assert [t.task_id for t in dag.topological_sort()] == ["wait_for_unit_report", "load_reports", "build", "publish"]
+    assert [t.task_id for t in dag.topological_sort()] == ["wait_for_unit_report", "load_reports", "build", "publish", "export"]
     assert {t.task_id for t in dag.tasks if t.pool == "tthc_warehouse_writer"} == {"load_reports", "build", "publish"}
     rows = copy.deepcopy(reference_rows("000_p4_processing"))
     gtvt = next(r for r in rows if r["unit_name_raw"] == "Sở GTVT")       # 616 received, 583 + 31: off by 2

@@ -82,6 +82,17 @@ def cmd_report(args) -> int:
     return 0
 
 
+def cmd_excel(args) -> int:
+    from warehouse.excel_report import latest_month, write_report
+
+    p = paths()
+    if not p.published.exists():
+        raise SystemExit(f"no published warehouse at {p.published}: run `tthc run` first")
+    target = write_report(p.published, args.period or latest_month(p.published), args.out or p.reports)
+    print(f"wrote {target}")
+    return 0
+
+
 def cmd_status(args) -> int:
     from warehouse.status import status_lines
 
@@ -134,6 +145,12 @@ def main(argv: list[str] | None = None) -> int:
     rp.add_argument("--from", dest="start", type=_date, help="first day")
     rp.add_argument("--to", dest="end", type=_date, help="last day")
     rp.set_defaults(func=cmd_report)
+
+    x = sub.add_parser("excel", help="write the Excel report (KPI report, appendices 1–5) of a period")
+    x.add_argument("--period", help="a period_id of marts.dim_report_period, e.g. campaign_2022_q1, month_2022_03 "
+                                    "(default: the latest month)")
+    x.add_argument("--out", type=lambda s: __import__("pathlib").Path(s), help="folder (default: published/reports)")
+    x.set_defaults(func=cmd_excel)
 
     s = sub.add_parser("status", help="what is loaded, what was quarantined and why, the latest findings")
     s.add_argument("--freshness", action="store_true", help="also run dbt source freshness (fails when a daily source is stale)")

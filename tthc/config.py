@@ -35,6 +35,21 @@ class Paths:
         return self.published.parent / "parquet"
 
     @property
+    def reports(self) -> Path:
+        """The Excel reports, bao_cao_<period_id>.xlsx, one per period asked for."""
+        return self.published.parent / "reports"
+
+    @property
+    def dashboard(self) -> Path:
+        """The static HTML dashboard, rewritten by every run."""
+        return self.published.parent / "dashboard.html"
+
+    @property
+    def dbt_docs(self) -> Path:
+        """dbt's documentation site of the models, as one self-contained HTML file."""
+        return self.published.parent / "dbt_docs.html"
+
+    @property
     def quarantine(self) -> Path:
         return self.home / "quarantine"
 

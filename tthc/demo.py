@@ -13,6 +13,7 @@ from tthc.scorecard import scorecard_lines
 from tthc.generator import generate
 from tthc.pipeline import dates_between, run
 from tthc.vn_format import number, percent
+from warehouse.excel_report import write_report
 
 CAMPAIGN_START, CAMPAIGN_END = dt.date(2021, 12, 15), dt.date(2022, 9, 2)
 SUMMARY_PERIOD = "campaign_2022_q1"  # 15/12/2021 – 14/03/2022, the period of seed 000's portal figures
@@ -29,6 +30,7 @@ def run_demo(paths: Paths, scale: float = 1.0) -> int:
     result = run(paths, dates_between(CAMPAIGN_START, CAMPAIGN_END), echo=_quiet_dbt, progress=_every_30("files loaded"))
     print("\n".join(result.lines()))
     print()
+    write_report(paths.published, SUMMARY_PERIOD, paths.reports)  # beside the latest month's, which the run wrote
     print("\n".join(kpi_summary(paths)))
     print(f"\nDone in {time.monotonic() - started:.0f} s.")
     return 0
@@ -74,6 +76,9 @@ def kpi_summary(paths: Paths) -> list[str]:
         f"Warehouse (the writer's file)     {paths.warehouse}",
         f"Published copy for BI and queries {paths.published}",
         f"Data Docs (validation results)    {paths.data_docs}",
+        f"Dashboard (opens offline)         {paths.dashboard}",
+        f"dbt docs (models, lineage)        {paths.dbt_docs}",
+        f"Excel reports                     {paths.reports} (the latest month; {SUMMARY_PERIOD}, seed 000's period)",
         "Query it, e.g.:",
         f"  .venv/bin/python -c \"import duckdb; print(duckdb.connect('{paths.published}', read_only=True).sql("
         f"\\\"select stt, row_label, received_total, identity_gap from marts.rpt_processing_report where period_id = '{SUMMARY_PERIOD}' order by sort_key\\\"))\"",

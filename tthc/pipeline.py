@@ -233,6 +233,27 @@ def publish(paths: Paths, echo=print) -> None:
     echo(f"published {paths.published} and Parquet exports in {paths.parquet}")
 
 
+def document(paths: Paths, echo=print) -> None:
+    """dbt docs of this build (models, columns, lineage, the exposures that read the marts),
+    as one self-contained HTML file beside the published copy."""
+    import shutil
+
+    run_dbt(paths, ["docs", "generate", "--static"], echo=echo)
+    shutil.copyfile(paths.home / "dbt_target" / "static_index.html", paths.dbt_docs)
+    echo(f"wrote the dbt docs {paths.dbt_docs}")
+
+
+def export(paths: Paths, echo=print) -> None:
+    """What people read, from the published copy: the Excel report of the latest month
+    (month to date) and the dashboard. ``tthc excel --period`` writes any other period."""
+    from warehouse.dashboard import write_dashboard
+    from warehouse.excel_report import latest_month, write_report
+
+    workbook = write_report(paths.published, latest_month(paths.published), paths.reports)
+    write_dashboard(paths.published, paths.dashboard)
+    echo(f"wrote the Excel report {workbook} and the dashboard {paths.dashboard}")
+
+
 def run(paths: Paths, dates: set[dt.date] | None, run_id: str | None = None, echo=print, progress=None,
         full_refresh: bool = False) -> RunSummary:
     """The whole flow for a day or a range, in one pass."""
@@ -245,4 +266,6 @@ def run(paths: Paths, dates: set[dt.date] | None, run_id: str | None = None, ech
     summary.findings = validate_marts(paths, summary.run_id, echo)
     summary.reconciliation = reconciliation_lines(paths)
     publish(paths, echo)
+    document(paths, echo)
+    export(paths, echo)
     return summary

@@ -11,6 +11,12 @@ KPI_LABELS = {
     "digitization": "digitization", "online_reporting": "online reporting",
     "on_time_resolution": "on-time resolution", "online_payment_rate": "online payment rate",
 }
+# The same KPIs as the province's reports name them (the Excel KPI report, the dashboard).
+KPI_NAMES_VI = {
+    "online_service_uptake": "DVC trực tuyến phát sinh hồ sơ", "online_dossier_rate": "Hồ sơ xử lý trực tuyến",
+    "digitization": "Số hóa hồ sơ, kết quả", "online_reporting": "Nhập liệu báo cáo trực tuyến",
+    "on_time_resolution": "Giải quyết đúng hạn", "online_payment_rate": "Thanh toán trực tuyến",
+}
 
 
 def scorecard_lines(con: duckdb.DuckDBPyConnection, period_id: str, kpis: list[str] | None = None) -> list[str]:

@@ -1,14 +1,24 @@
 """Numbers as the province's documents print them."""
 
+from decimal import ROUND_HALF_UP, Decimal
+
+
+def round_half_up(value: float, places: int) -> float:
+    """Round as the documents do: 0,625 -> 0,63 (Python's round() gives 0,62).
+
+    Goes through the float's shortest decimal form, so 0.625 is five thousandths
+    exactly and not the nearest binary fraction below it.
+    """
+    return float(Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+
 
 def number(value: int) -> str:
     """290170 -> '290.170' (a dot between thousands)."""
     return f"{value:,}".replace(",", ".")
 
 
-def percent(value: float | None) -> str:
-    """0.2162 -> '21,6%': half-up to one decimal, with a decimal comma, as the documents print it."""
+def percent(value: float | None, decimals: int = 1) -> str:
+    """0.2162 -> '21,6%': half-up to ``decimals``, with a decimal comma, as the documents print it."""
     if value is None:
         return "—"
-    tenths = int(value * 1000 + 0.5)
-    return f"{tenths // 10},{tenths % 10}%"
+    return f"{round_half_up(value, decimals + 2) * 100:.{decimals}f}".replace(".", ",") + "%"
