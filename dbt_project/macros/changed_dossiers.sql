@@ -18,7 +18,7 @@
     {%- if not execute -%}
         {{ changed }}
     {%- else -%}
-        {%- set codes = run_query('select dossier_code from ' ~ changed ~ ' limit ' ~ (max_listed + 1)).columns[0].values() -%}
+        {%- set codes = run_query('select dossier_code from ' ~ changed ~ ' as changed limit ' ~ (max_listed + 1)).columns[0].values() -%}
         {%- if codes | length == 0 -%}
             (select cast(null as varchar) where false)
         {%- elif codes | length <= max_listed -%}

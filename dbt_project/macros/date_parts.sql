@@ -6,3 +6,15 @@
 {% macro year_of(column) -%}
     {{ part_of('year', column) }}
 {%- endmacro %}
+
+{# A date as text: day_label 'dd/mm/yyyy' (as the documents print it), day_key 'yyyymmdd' (ids). #}
+{% macro day_label(column) -%}{{ return(adapter.dispatch('format_day')(column, 'label')) }}{%- endmacro %}
+{% macro day_key(column) -%}{{ return(adapter.dispatch('format_day')(column, 'key')) }}{%- endmacro %}
+
+{% macro default__format_day(column, style) -%}
+    strftime({{ column }}, '{{ "%d/%m/%Y" if style == "label" else "%Y%m%d" }}')
+{%- endmacro %}
+
+{% macro postgres__format_day(column, style) -%}
+    to_char({{ column }}, '{{ "DD/MM/YYYY" if style == "label" else "YYYYMMDD" }}')
+{%- endmacro %}

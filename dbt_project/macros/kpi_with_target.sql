@@ -85,16 +85,14 @@ rated as (
 ),
 
 with_target as (
-    select r.*, t.target_rate
+    -- the first target of each row: distinct on keeps it (DuckDB and PostgreSQL both have it)
+    select distinct on (r.period_id, r.scope, r.scope_code) r.*, t.target_rate
     from rated as r
     left join {{ ref('kpi_targets') }} as t
         on t.kpi = '{{ kpi }}'
         and (t.unit_code = r.unit_code or (t.unit_code is null and (t.tier = r.tier or t.tier = 'all')))
         and r.period_end between t.valid_from and t.valid_to
-    qualify row_number() over (
-        partition by r.period_id, r.scope, r.scope_code
-        order by t.unit_code is null, t.tier = 'all'
-    ) = 1
+    order by r.period_id, r.scope, r.scope_code, t.unit_code is null, t.tier = 'all'
 ),
 
 targeted as (

@@ -36,8 +36,8 @@ named as (
 -- a unit report's period, unless a named period already spans the same days
 unit_report_periods as (
     select distinct
-        'report_' || strftime(period_start, '%Y%m%d') || '_' || strftime(period_end, '%Y%m%d') as period_id,
-        strftime(period_start, '%d/%m/%Y') || ' – ' || strftime(period_end, '%d/%m/%Y') as period_label,
+        'report_' || {{ day_key('period_start') }} || '_' || {{ day_key('period_end') }} as period_id,
+        {{ day_label('period_start') }} || ' – ' || {{ day_label('period_end') }} as period_label,
         'unit_report' as period_kind,
         period_start,
         period_end

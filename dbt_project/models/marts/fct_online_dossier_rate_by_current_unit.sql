@@ -13,4 +13,4 @@ select
     {{ safe_ratio('sum(f.received_new_online)', 'sum(f.received_new_online + f.received_new_offline)') }} as rate
 from {{ ref('fct_dossier_processing') }} as f
 inner join {{ ref('dim_unit') }} as u on u.unit_code = f.unit_code
-group by all
+group by 1, 2, 3, 4

@@ -1,6 +1,6 @@
 -- Every online payment transaction in its latest known state, with the day it was paid
 -- (local day) and the unit's district: the grain the payment reports add up from.
-select
+select distinct on (p.transaction_id)
     p.transaction_id,
     p.dossier_code,
     p.unit_code,
@@ -16,4 +16,4 @@ select
     p.extract_date as last_extract_date
 from {{ ref('stg_portal__payments') }} as p
 left join {{ ref('dim_unit') }} as u on u.unit_code = p.unit_code
-qualify row_number() over (partition by p.transaction_id order by p.extract_date desc) = 1
+order by p.transaction_id, p.extract_date desc

@@ -32,11 +32,9 @@ obligations as (
 ),
 
 latest_entry as (
-    select *
+    select distinct on (system, form_code, unit_code, period_start) *
     from {{ ref('stg_reporting__submissions') }}
-    qualify row_number() over (
-        partition by system, form_code, unit_code, period_start order by extract_date desc, updated_at desc
-    ) = 1
+    order by system, form_code, unit_code, period_start, extract_date desc, updated_at desc
 )
 
 select

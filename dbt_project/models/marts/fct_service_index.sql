@@ -43,7 +43,7 @@ select
     end as status,
     -- exact decimals, so that sums of points do not depend on the order of addition
     case when s.scoring = 'linear' and s.rate is not null
-        then cast(round(s.max_points * least(1.0, s.rate / s.threshold), 4) as decimal(9, 4))
+        then cast(round(cast(s.max_points * least(1.0, s.rate / s.threshold) as decimal(18, 8)), 4) as decimal(9, 4))
     end as points
 from scored as s
 inner join {{ ref('dim_report_period') }} as p on p.period_id = s.period_id

@@ -9,12 +9,9 @@ with reported as (
 ),
 
 periods as (
-    select period_id, period_label, period_start, period_end, is_partial
+    select distinct on (period_start, period_end) period_id, period_label, period_start, period_end, is_partial
     from {{ ref('dim_report_period') }}
-    qualify row_number() over (
-        partition by period_start, period_end
-        order by case period_kind when 'named' then 0 when 'unit_report' then 1 else 2 end, period_id
-    ) = 1
+    order by period_start, period_end, case period_kind when 'named' then 0 when 'unit_report' then 1 else 2 end, period_id
 ),
 
 -- the portal units each reported row speaks for
@@ -48,7 +45,7 @@ compared as (
         r.sheet,
         r.layout,
         p.period_id,
-        coalesce(p.period_label, strftime(r.period_start, '%d/%m/%Y') || ' – ' || strftime(r.period_end, '%d/%m/%Y')) as period_label,
+        coalesce(p.period_label, {{ day_label('r.period_start') }} || ' – ' || {{ day_label('r.period_end') }}) as period_label,
         r.period_start,
         r.period_end,
         p.period_id is not null and not p.is_partial as portal_covers_period,

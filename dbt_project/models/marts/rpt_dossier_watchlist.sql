@@ -52,13 +52,14 @@ select
     l.due_at,
     l.finished_at,
     l.apology_sent_at,
-    case l.list_kind
+    -- a day count is bigint in DuckDB and integer in PostgreSQL: say which
+    cast(case l.list_kind
         when 'due_soon' then l.due_day - l.as_of_date
-    end as days_left,
-    case l.list_kind
+    end as bigint) as days_left,
+    cast(case l.list_kind
         when 'overdue' then l.as_of_date - l.due_day
         when 'resolved_overdue_without_apology' then l.finished_day - l.due_day
-    end as days_overdue,
+    end as bigint) as days_overdue,
     case
         when l.apology_sent_at is null then 'none'
         when cast(l.apology_sent_at as date) <= l.due_day - 1 then 'in_time'

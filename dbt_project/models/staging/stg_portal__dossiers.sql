@@ -25,4 +25,4 @@ select
     {{ pseudonymise('applicant_id_number') }} as applicant_key,
     _extract_date as extract_date,
     _load_id as load_id
-from {{ current_rows('dossiers', ['dossier_code']) }}
+from {{ current_rows('dossiers', ['dossier_code']) }} as current_row

@@ -13,4 +13,4 @@ select
     updated_at,
     _extract_date as extract_date,
     _load_id as load_id
-from {{ current_rows('payments', ['transaction_id']) }}
+from {{ current_rows('payments', ['transaction_id']) }} as current_row

@@ -16,4 +16,4 @@ select
     cast(processing_days as integer) as processing_days,
     _extract_date as extract_date,
     _load_id as load_id
-from {{ current_rows('services', ['service_code', 'tier'], order_by='r._row_number desc') }}
+from {{ current_rows('services', ['service_code', 'tier'], order_by='r._row_number desc') }} as current_row

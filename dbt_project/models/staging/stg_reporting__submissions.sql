@@ -11,4 +11,4 @@ select
     updated_at,
     _extract_date as extract_date,
     _load_id as load_id
-from {{ current_rows('report_submissions', ['system', 'form_code', 'unit_code', 'period_start']) }}
+from {{ current_rows('report_submissions', ['system', 'form_code', 'unit_code', 'period_start']) }} as current_row
