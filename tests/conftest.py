@@ -113,6 +113,22 @@ def one(sql: str) -> tuple:
     return duckdb.sql(sql).fetchall()[0]
 
 
+PG = dict(host="127.0.0.1", port=5432, user="postgres")
+
+
+def postgres_admin_or_skip():
+    """A connection to the local PostgreSQL's postgres database; skip (fail in CI) without one."""
+    import psycopg2
+
+    try:
+        return psycopg2.connect(dbname="postgres", connect_timeout=3, **PG)
+    except psycopg2.OperationalError as exc:
+        reason = f"PostgreSQL is not reachable on {PG['host']}:{PG['port']}: {exc}".strip()
+        if services_required():
+            pytest.fail(reason + " (TTHC_REQUIRE_SERVICES=1: CI has PostgreSQL, so this must not skip)")
+        pytest.skip(reason)
+
+
 def services_required() -> bool:
     """In CI (.ci/run sets TTHC_REQUIRE_SERVICES) a test needing PostgreSQL or Redis must not skip."""
     return os.environ.get("TTHC_REQUIRE_SERVICES") == "1"

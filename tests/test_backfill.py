@@ -10,7 +10,7 @@ import duckdb
 
 from tests.conftest import START, rows_of, write_rows
 from tthc.config import Paths
-from tthc.pipeline import build, dates_between, run
+from tthc.pipeline import build, run
 
 DAYS = [START + dt.timedelta(days=i) for i in range(3)]
 MODELS = ["staging.stg_portal__dossiers", "intermediate.int_dossier_versions", "marts.fct_dossier_processing",

@@ -22,24 +22,11 @@ import duckdb
 import pytest
 import requests
 
-from tests.conftest import START, services_required
+from tests.conftest import PG, START, postgres_admin_or_skip, services_required
 from tthc.config import REPO
 
-PG = dict(host="127.0.0.1", port=5432, user="postgres")
 REDIS_URL = "redis://127.0.0.1:6379/13"  # a database of its own, emptied afterwards
 ADMIN = ("admin", "native-test-password")
-
-
-def _postgres_or_skip():
-    import psycopg2
-
-    try:
-        return psycopg2.connect(dbname="postgres", connect_timeout=3, **PG)
-    except psycopg2.OperationalError as exc:
-        reason = f"PostgreSQL is not reachable on {PG['host']}:{PG['port']}: {exc}".strip()
-        if services_required():
-            pytest.fail(reason + " (TTHC_REQUIRE_SERVICES=1: CI has PostgreSQL, so this must not skip)")
-        pytest.skip(reason)
 
 
 def _redis_or_skip():
@@ -65,7 +52,7 @@ def _free_port() -> int:
 @pytest.fixture(scope="module", params=["LocalExecutor", "CeleryExecutor"])
 def airflow_stack(request, tmp_path_factory, landing):
     executor = request.param
-    admin = _postgres_or_skip()
+    admin = postgres_admin_or_skip()
     broker = _redis_or_skip() if executor == "CeleryExecutor" else None
     admin.autocommit = True
     database = f"tthc_airflow_test_{uuid.uuid4().hex[:8]}"
@@ -207,7 +194,7 @@ def test_airflow_backfill_of_a_range_equals_the_one_pass_rebuild(airflow_stack, 
     the same marts as `tthc run --from --to` in one pass."""
     from tests.test_backfill import MODELS, contents, fresh_home
     from tthc.config import Paths
-    from tthc.pipeline import dates_between, run
+    from tthc.pipeline import run
 
     api, session, root, _, cli = airflow_stack
     first, last = START + dt.timedelta(days=1), START + dt.timedelta(days=3)

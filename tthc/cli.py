@@ -93,6 +93,14 @@ def cmd_excel(args) -> int:
     return 0
 
 
+def cmd_postgres(args) -> int:
+    from tthc.dbt import print_summary
+    from tthc.pipeline import build_postgres
+
+    build_postgres(paths(), echo=print if args.verbose else print_summary)
+    return 0
+
+
 def cmd_status(args) -> int:
     from warehouse.status import status_lines
 
@@ -151,6 +159,11 @@ def main(argv: list[str] | None = None) -> int:
                                     "(default: the latest month)")
     x.add_argument("--out", type=lambda s: __import__("pathlib").Path(s), help="folder (default: published/reports)")
     x.set_defaults(func=cmd_excel)
+
+    pg = sub.add_parser("postgres", help="build the same marts on PostgreSQL (connection from TTHC_PG_HOST, _PORT, _USER, "
+                                         "_PASSWORD, _DATABASE; default postgres@127.0.0.1:5432/tthc)")
+    pg.add_argument("--verbose", action="store_true", help="print every dbt line")
+    pg.set_defaults(func=cmd_postgres)
 
     s = sub.add_parser("status", help="what is loaded, what was quarantined and why, the latest findings")
     s.add_argument("--freshness", action="store_true", help="also run dbt source freshness (fails when a daily source is stale)")

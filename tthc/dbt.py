@@ -20,8 +20,11 @@ class DbtFailed(RuntimeError):
     pass
 
 
-def run_dbt(paths: Paths, args: list[str], vars: dict | None = None, echo=print) -> None:
-    """Run ``dbt <args>`` on the warehouse; stream its log lines; raise DbtFailed on failure."""
+def run_dbt(paths: Paths, args: list[str], vars: dict | None = None, echo=print, target_env: dict | None = None) -> None:
+    """Run ``dbt <args>`` on the warehouse; stream its log lines; raise DbtFailed on failure.
+
+    ``target_env`` points dbt at another target (``TTHC_DBT_TARGET`` and its connection);
+    that target keeps its own artifacts, so the DuckDB build's manifest stays its own."""
     command = [str(Path(sys.executable).with_name("dbt")), "--no-use-colors", *args, "--project-dir", str(DBT_PROJECT),
                "--profiles-dir", str(DBT_PROJECT)]
     if vars:
@@ -32,6 +35,8 @@ def run_dbt(paths: Paths, args: list[str], vars: dict | None = None, echo=print)
         "DBT_LOG_PATH": str(paths.home / "logs" / "dbt"),
         "DBT_TARGET_PATH": str(paths.home / "dbt_target"),
     }
+    if target_env:
+        env |= {"DBT_TARGET_PATH": str(paths.home / f"dbt_target_{target_env['TTHC_DBT_TARGET']}"), **target_env}
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=DBT_PROJECT) as proc:
         tail = []
         for line in proc.stdout:
@@ -40,3 +45,9 @@ def run_dbt(paths: Paths, args: list[str], vars: dict | None = None, echo=print)
             echo(f"  dbt | {line}")
     if proc.returncode != 0:
         raise DbtFailed(f"dbt {' '.join(args)} failed (exit {proc.returncode}); last lines:\n" + "\n".join(tail))
+
+
+def print_summary(line: str) -> None:
+    """An ``echo`` that shows dbt's summary and errors only (its whole log is in the log folder)."""
+    if "dbt |" not in line or any(k in line for k in ("ERROR", "FAIL", "Done.", "Finished running")):
+        print(line, flush=True)

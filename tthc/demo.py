@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
 import time
 
 import duckdb
 
 from tthc.config import Paths
+from tthc.dbt import print_summary
 from tthc.scorecard import scorecard_lines
 from tthc.generator import generate
 from tthc.pipeline import dates_between, run
@@ -27,7 +27,7 @@ def run_demo(paths: Paths, scale: float = 1.0) -> int:
     summary = generate(paths.landing, CAMPAIGN_START, CAMPAIGN_END, scale=scale, progress=_every_30("days written"))
     print(f"    {summary.days} days, {number(summary.extract_rows)} extract rows, {number(summary.dossiers)} dossiers received", flush=True)
     print("2/2 running the pipeline over the whole range in one pass (ingest, validate, dbt build, check, publish)", flush=True)
-    result = run(paths, dates_between(CAMPAIGN_START, CAMPAIGN_END), echo=_quiet_dbt, progress=_every_30("files loaded"))
+    result = run(paths, dates_between(CAMPAIGN_START, CAMPAIGN_END), echo=print_summary, progress=_every_30("files loaded"))
     print("\n".join(result.lines()))
     print()
     write_report(paths.published, SUMMARY_PERIOD, paths.reports)  # beside the latest month's, which the run wrote
@@ -92,9 +92,3 @@ def _every_30(what: str):
             print(f"    {done}/{total} {what}", flush=True)
 
     return progress
-
-
-def _quiet_dbt(line: str) -> None:
-    """dbt's own log goes to the log folder; the demo shows its progress counter and errors."""
-    if "dbt |" not in line or any(k in line for k in ("ERROR", "FAIL", "Done.", "Finished running")):
-        print(line, file=sys.stdout, flush=True)

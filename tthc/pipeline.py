@@ -195,6 +195,17 @@ def report_period(paths: Paths, start: dt.date, end: dt.date, echo=print) -> str
         return con.execute("select period_id from marts.dim_report_period where period_kind = 'adhoc'").fetchone()[0]
 
 
+def build_postgres(paths: Paths, echo=print, pg=None) -> None:
+    """The same marts on PostgreSQL: mirror raw there, then dbt build --target postgres
+    (a full build; connection from TTHC_PG_*, see warehouse/postgres_target.py)."""
+    from warehouse.postgres_target import PgSettings, mirror_raw
+
+    pg = pg or PgSettings.from_env()
+    mirror_raw(paths.warehouse, pg, echo)
+    run_dbt(paths, ["build", "--full-refresh"], echo=echo, target_env=pg.env())
+    echo(f"built the marts on PostgreSQL {pg.user}@{pg.host}:{pg.port}/{pg.dbname}")
+
+
 def source_freshness(paths: Paths, echo=print) -> None:
     """dbt source freshness: is each daily source's latest extract recent? Raises DbtFailed when stale."""
     run_dbt(paths, ["source", "freshness"], echo=echo)
