@@ -7,12 +7,15 @@
 # The dashboard's test opens it in Debian's chromium, which `make test` installs with apt.
 
 PYTHON     ?= $(shell command -v python3.11 || command -v python3)
+# the interpreter itself, not a shim (pyenv's): uv compares it with .venv's and would
+# otherwise rebuild .venv at every make
+PYTHON_EXE := $(shell $(PYTHON) -c 'import sys; print(sys.executable)')
 UV_VERSION := 0.13.9
 UV         := .tools/bin/uv
 CHROMIUM   := /usr/bin/chromium
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export UV_COMPILE_BYTECODE := 1
-export UV_PYTHON := $(PYTHON)
+export UV_PYTHON := $(PYTHON_EXE)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 
 .PHONY: install demo test bench clean
