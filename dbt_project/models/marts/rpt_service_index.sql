@@ -13,13 +13,25 @@ with groups as (
     from {{ ref('fct_service_index') }}
     group by period_id, period_label, period_start, period_end, scope, scope_code, unit_code, unit_name, rule_version,
         group_code, group_name
+),
+
+indexed as (
+    select * from groups
+    union all
+    select
+        period_id, period_label, period_start, period_end, scope, scope_code, unit_code, unit_name, rule_version,
+        'total', 'Tổng điểm', sum(max_points), sum(points_scored), sum(points_possible),
+        string_agg(missing_indicators, ', ' order by group_code)
+    from groups
+    group by period_id, period_label, period_start, period_end, scope, scope_code, unit_code, unit_name, rule_version
 )
 
-select * from groups
-union all
+-- the contract's types: sums widen differently in DuckDB and PostgreSQL
 select
     period_id, period_label, period_start, period_end, scope, scope_code, unit_code, unit_name, rule_version,
-    'total', 'Tổng điểm', sum(max_points), sum(points_scored), sum(points_possible),
-    string_agg(missing_indicators, ', ' order by group_code)
-from groups
-group by period_id, period_label, period_start, period_end, scope, scope_code, unit_code, unit_name, rule_version
+    group_code, group_name,
+    cast(max_points as double precision) as max_points,
+    cast(points_scored as decimal(18, 4)) as points_scored,
+    cast(points_possible as double precision) as points_possible,
+    missing_indicators
+from indexed
