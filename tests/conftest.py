@@ -113,6 +113,14 @@ def one(sql: str) -> tuple:
     return duckdb.sql(sql).fetchall()[0]
 
 
+def published_rows(paths: Paths, sql: str, params: list | dict | None = None) -> list[tuple]:
+    """A query's rows on a home's published copy, as a reader sees it."""
+    import duckdb
+
+    with duckdb.connect(str(paths.published), read_only=True) as con:
+        return con.execute(sql, params or []).fetchall()
+
+
 PG = dict(host="127.0.0.1", port=5432, user="postgres")
 
 

@@ -1,14 +1,14 @@
 """The dashboard a run writes, opened in a real headless browser (Debian's chromium, which
-`make install` puts on the machine), offline: it renders without script errors, asks for
+`make test` puts on the machine), offline: it renders without script errors, asks for
 nothing over the network, and shows the marts' figures."""
 
 from __future__ import annotations
 
 import shutil
 
-import duckdb
 import pytest
 
+from tests.conftest import published_rows
 from tthc.vn_format import number, percent
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -30,17 +30,12 @@ def page(built):
         browser.close()
 
 
-def marts(built, sql: str, params: list | None = None) -> list[tuple]:
-    with duckdb.connect(str(built.published), read_only=True) as con:
-        return con.execute(sql, params or []).fetchall()
-
-
 def tiles(page) -> dict[str, str]:
     return {t.get_attribute("data-kpi"): t.locator(".rate").inner_text() for t in page.locator(".tile").all()}
 
 
 def province_rates(built, period: str) -> dict[str, str]:
-    return {kpi: percent(rate) for kpi, rate in marts(
+    return {kpi: percent(rate) for kpi, rate in published_rows(
         built, "select kpi, rate from marts.fct_kpi_scorecard where period_id = ? and scope = 'province'", [period])}
 
 
@@ -56,19 +51,19 @@ def test_tiles_show_the_provinces_kpis_of_the_chosen_period(built, page):
     assert tiles(page) == province_rates(built, shown)
     page.select_option("#period", "campaign_2022_q1")
     assert tiles(page) == province_rates(built, "campaign_2022_q1")
-    (target, verdict), = marts(built, "select target_rate, verdict from marts.fct_kpi_scorecard where kpi = "
+    (target, verdict), = published_rows(built, "select target_rate, verdict from marts.fct_kpi_scorecard where kpi = "
                                       "'online_dossier_rate' and period_id = 'campaign_2022_q1' and scope = 'province'")
     tile = page.locator('.tile[data-kpi="online_dossier_rate"]')
     assert tile.locator(".target").inner_text() == percent(target) and verdict in tile.inner_text()
 
 
 def test_the_chart_follows_the_chosen_unit_month_by_month(built, page):
-    code, name = marts(built, "select unit_code, unit_name from marts.dim_unit where unit_code = 'LRB-689'")[0]
+    code, name = published_rows(built, "select unit_code, unit_name from marts.dim_unit where unit_code = 'LRB-689'")[0]
     page.select_option("#unit", code)
     series = page.locator('.chart[data-kpi="online_dossier_rate"] g[data-series="unit"]')
     assert series.get_attribute("data-code") == code and page.locator("#legend-unit").inner_text() == name
     drawn = {c.get_attribute("data-period"): c.get_attribute("data-rate") for c in series.locator("circle").all()}
-    expected = {p: percent(r) for p, r in marts(built, """
+    expected = {p: percent(r) for p, r in published_rows(built, """
         select period_id, rate from marts.fct_kpi_scorecard
         where kpi = 'online_dossier_rate' and scope = 'unit' and scope_code = ? and period_kind = 'month'
           and rate is not null""", [code])}
@@ -79,18 +74,18 @@ def test_the_ranking_orders_units_by_the_chosen_kpi(built, page):
     page.select_option("#period", "campaign_2022_q1")
     page.select_option("#ranking-kpi", "on_time_resolution")
     shown = page.locator("#ranking td.rate").all_inner_texts()
-    rates = marts(built, """select rate from marts.fct_kpi_scorecard where kpi = 'on_time_resolution'
+    rates = published_rows(built, """select rate from marts.fct_kpi_scorecard where kpi = 'on_time_resolution'
                             and period_id = 'campaign_2022_q1' and scope = 'unit' and rate is not null order by rate desc""")
     assert shown == [percent(r) for (r,) in rates] and len(shown) > 50
 
 
 def test_reconciliation_reporting_status_and_data_quality_come_from_the_run(built, page):
     gaps = page.locator("#reconciliation td.gap").all_inner_texts()
-    (largest,), = marts(built, "select received_gap from marts.fct_unit_report_reconciliation order by abs(received_gap) desc limit 1")
+    (largest,), = published_rows(built, "select received_gap from marts.fct_unit_report_reconciliation order by abs(received_gap) desc limit 1")
     assert gaps and gaps[0] == number(largest)
-    (findings,), = marts(built, "select count(*) from audit.findings where run_id = 'session-build'")
+    (findings,), = published_rows(built, "select count(*) from audit.findings where run_id = 'session-build'")
     assert page.locator("#findings-total").inner_text() == number(findings) and findings > 0
-    (checks,), = marts(built, "select count(*) from audit.validation_results where run_id = 'session-build'")
+    (checks,), = published_rows(built, "select count(*) from audit.validation_results where run_id = 'session-build'")
     assert page.locator("#checks tr").count() == checks + 1  # and the header
     reporting = page.locator("#reporting tr").all_inner_texts()
     assert any("GRIS" in r and "/111" in r for r in reporting)

@@ -25,7 +25,7 @@ def test_each_run_writes_the_docs_with_the_exposures(built):
 
 def test_every_model_and_every_column_is_described(built):
     """Columns as built (dbt's catalog), not only as declared: a new column without a line fails."""
-    target = built.home / "dbt_target"
+    target = built.dbt_target
     manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
     catalog = json.loads((target / "catalog.json").read_text(encoding="utf-8"))
     models = {uid: n for uid, n in manifest["nodes"].items() if n["resource_type"] == "model"}

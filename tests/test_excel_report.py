@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections import Counter
 
-import duckdb
 import pytest
 from openpyxl import load_workbook
 
+from tests.conftest import published_rows
 from tthc.vn_format import percent, round_half_up
 from warehouse.excel_report import VI, PeriodNotFound, write_report
 from warehouse.report_sheets import SHEETS
@@ -19,11 +19,6 @@ PERIOD = "campaign_2022_q1"   # 15/12/2021 – 14/03/2022, the period of seed 00
 @pytest.fixture(scope="module")
 def workbook(built, tmp_path_factory):
     return load_workbook(write_report(built.published, PERIOD, tmp_path_factory.mktemp("reports")))
-
-
-def marts(built, sql: str, params: list | dict | None = None) -> list[tuple]:
-    with duckdb.connect(str(built.published), read_only=True) as con:
-        return con.execute(sql, params or []).fetchall()
 
 
 def table(ws) -> list[tuple]:
@@ -55,7 +50,7 @@ def test_each_run_writes_the_workbook_of_its_latest_month(built):
 
 def test_processing_appendix_is_the_mart_row_for_row(built, workbook):
     ws = workbook["PL4 Xử lý hồ sơ"]
-    expected = marts(built, """
+    expected = published_rows(built, """
         select stt, row_label, received_total, received_new_online, received_carried_over, received_new_offline,
             resolved_total, resolved_on_time, resolved_overdue, pending_total, pending_not_due, pending_overdue
         from marts.rpt_processing_report where period_id = ? order by sort_key""", [PERIOD])
@@ -67,7 +62,7 @@ def test_processing_appendix_is_the_mart_row_for_row(built, workbook):
 
 def test_online_rate_appendix_prints_the_marts_counts_and_half_up_rates(built, workbook):
     rows = table(workbook["PL2 Hồ sơ trực tuyến"])
-    expected = marts(built, """
+    expected = published_rows(built, """
         select unit_name, total_dossiers, online_dossiers, rate from marts.fct_online_dossier_rate
         where period_id = ? and scope = 'unit'""", [PERIOD])
     details = [r for r in rows if r[0] and r[0].isdigit()]
@@ -75,7 +70,7 @@ def test_online_rate_appendix_prints_the_marts_counts_and_half_up_rates(built, w
         (name, total, online, "Không phát sinh" if rate is None else round_half_up(rate, 2))
         for name, total, online, rate in expected)
     assert [r[0] for r in details] == [str(i) for i in range(1, len(expected) + 1)]
-    (province,) = marts(built, "select total_dossiers, online_dossiers, rate from marts.fct_online_dossier_rate "
+    (province,) = published_rows(built, "select total_dossiers, online_dossiers, rate from marts.fct_online_dossier_rate "
                                "where period_id = ? and scope = 'province'", [PERIOD])
     assert rows[-1][2:] == (province[0], province[1], round_half_up(province[2], 2))
     assert [r[1] for r in rows if r[0] in ("A", "B", "C")] == ["Cấp tỉnh", "Cấp huyện", "Cấp xã"]
@@ -88,7 +83,7 @@ def test_kpi_report_gives_each_unit_its_rate_change_and_verdict(built, workbook)
     printed = Counter((r[1], kpi, *r[2 + 3 * i: 5 + 3 * i]) for r in rows if r[0] and r[0].isdigit()
                      for i, kpi in enumerate(KPI_NAMES_VI))
     # every unit × KPI, blank where the unit has no figure (names repeat: two Xã Tân Thành)
-    expected = marts(built, """
+    expected = published_rows(built, """
         with units as (select distinct scope_code, unit_name from marts.fct_kpi_scorecard where period_id = $p and scope = 'unit'),
         kpis as (select distinct kpi from marts.fct_kpi_scorecard)
         select u.unit_name, k.kpi, s.rate, s.change_since_previous, s.verdict
@@ -100,16 +95,16 @@ def test_kpi_report_gives_each_unit_its_rate_change_and_verdict(built, workbook)
                              for name, kpi, rate, change, verdict in expected)
     assert printed.total() == 6 * sum(1 for r in rows if r[0] and r[0].isdigit()) > 6 * 100
     province = dict(zip(KPI_NAMES_VI, (rows[-1][2 + 3 * i: 5 + 3 * i] for i in range(len(KPI_NAMES_VI)))))
-    for kpi, rate, verdict in marts(built, "select kpi, rate, verdict from marts.fct_kpi_scorecard "
+    for kpi, rate, verdict in published_rows(built, "select kpi, rate, verdict from marts.fct_kpi_scorecard "
                                            "where period_id = ? and scope = 'province'", [PERIOD]):
         assert province[kpi][0] == round_half_up(rate, 3) and province[kpi][2] == verdict
 
 
 def test_payments_appendix_totals_are_the_provinces_year_to_date(built, workbook):
-    (report_date,) = marts(built, "select least(date '2022-03-14', max(report_date)) from marts.rpt_payments")[0]
+    (report_date,) = published_rows(built, "select least(date '2022-03-14', max(report_date)) from marts.rpt_payments")[0]
     for sheet, kind in (("PL5.1 Thanh toán đất đai", "land_obligation"), ("PL5.2 Thanh toán phí", "fee")):
         rows = table(workbook[sheet])
-        (expected,) = marts(built, "select ytd_transactions, ytd_amount_vnd from marts.rpt_payments "
+        (expected,) = published_rows(built, "select ytd_transactions, ytd_amount_vnd from marts.rpt_payments "
                                    "where report_date = ? and unit_code = '70' and kind = ?", [report_date, kind])
         assert rows[-1][1:] == ("Tổng cộng", *expected)
         details = [r for r in rows if r[0] and r[0].isdigit()]
@@ -119,7 +114,7 @@ def test_payments_appendix_totals_are_the_provinces_year_to_date(built, workbook
 
 def test_gris_appendix_lists_the_communes_that_have_not_entered_form_ii01b(built, workbook):
     rows = table(workbook["PL3 GRIS"])
-    expected = marts(built, """
+    expected = published_rows(built, """
         select unit_name from marts.fct_report_submission_status
         where system = 'GRIS' and form_code = 'II.01b' and not is_entered
           and period_start = (select max(period_start) from marts.fct_report_submission_status

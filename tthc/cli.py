@@ -83,12 +83,12 @@ def cmd_report(args) -> int:
 
 
 def cmd_excel(args) -> int:
-    from warehouse.excel_report import latest_month, write_report
+    from warehouse.excel_report import write_report
 
     p = paths()
     if not p.published.exists():
         raise SystemExit(f"no published warehouse at {p.published}: run `tthc run` first")
-    target = write_report(p.published, args.period or latest_month(p.published), args.out or p.reports)
+    target = write_report(p.published, args.period, args.out or p.reports)
     print(f"wrote {target}")
     return 0
 

@@ -50,6 +50,11 @@ class Paths:
         return self.published.parent / "dbt_docs.html"
 
     @property
+    def dbt_target(self) -> Path:
+        """dbt's artifacts of the DuckDB build (manifest, catalog, the docs site before it is copied)."""
+        return self.home / "dbt_target"
+
+    @property
     def quarantine(self) -> Path:
         return self.home / "quarantine"
 

@@ -33,10 +33,10 @@ def run_dbt(paths: Paths, args: list[str], vars: dict | None = None, echo=print,
         "TTHC_WAREHOUSE": str(paths.warehouse),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
         "DBT_LOG_PATH": str(paths.home / "logs" / "dbt"),
-        "DBT_TARGET_PATH": str(paths.home / "dbt_target"),
+        "DBT_TARGET_PATH": str(paths.dbt_target),
     }
     if target_env:
-        env |= {"DBT_TARGET_PATH": str(paths.home / f"dbt_target_{target_env['TTHC_DBT_TARGET']}"), **target_env}
+        env |= {"DBT_TARGET_PATH": f"{paths.dbt_target}_{target_env['TTHC_DBT_TARGET']}", **target_env}
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=DBT_PROJECT) as proc:
         tail = []
         for line in proc.stdout:

@@ -250,7 +250,7 @@ def document(paths: Paths, echo=print) -> None:
     import shutil
 
     run_dbt(paths, ["docs", "generate", "--static"], echo=echo)
-    shutil.copyfile(paths.home / "dbt_target" / "static_index.html", paths.dbt_docs)
+    shutil.copyfile(paths.dbt_target / "static_index.html", paths.dbt_docs)
     echo(f"wrote the dbt docs {paths.dbt_docs}")
 
 
@@ -258,9 +258,9 @@ def export(paths: Paths, echo=print) -> None:
     """What people read, from the published copy: the Excel report of the latest month
     (month to date) and the dashboard. ``tthc excel --period`` writes any other period."""
     from warehouse.dashboard import write_dashboard
-    from warehouse.excel_report import latest_month, write_report
+    from warehouse.excel_report import write_report
 
-    workbook = write_report(paths.published, latest_month(paths.published), paths.reports)
+    workbook = write_report(paths.published, None, paths.reports)
     write_dashboard(paths.published, paths.dashboard)
     echo(f"wrote the Excel report {workbook} and the dashboard {paths.dashboard}")
 

@@ -47,17 +47,13 @@ def workbook_name(period_id: str) -> str:
     return f"bao_cao_{period_id}.xlsx"
 
 
-def latest_month(published: Path) -> str:
-    """The period a daily run reports: the latest month the extracts reach (month to date)."""
-    with duckdb.connect(str(published), read_only=True) as con:
-        return con.execute("select period_id from marts.dim_report_period where period_kind = 'month' "
-                           "order by period_start desc limit 1").fetchall()[0][0]
-
-
-def write_report(published: Path, period_id: str, out_dir: Path) -> Path:
-    """Write ``bao_cao_<period_id>.xlsx`` into ``out_dir`` (replaced atomically) and return its path."""
+def write_report(published: Path, period_id: str | None, out_dir: Path) -> Path:
+    """Write ``bao_cao_<period_id>.xlsx`` into ``out_dir`` (replaced atomically) and return its path.
+    Without a period, the one a daily run reports: the latest month the extracts reach (month to date)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     with duckdb.connect(str(published), read_only=True) as con:
+        period_id = period_id or con.execute("select period_id from marts.dim_report_period where period_kind = 'month' "
+                                             "order by period_start desc limit 1").fetchall()[0][0]
         context = report_context(con, period_id)
         book = Workbook()
         book.remove(book.active)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from openpyxl.utils import get_column_letter
+
 from tthc.scorecard import KPI_NAMES_VI
 
 COUNT, PERCENT, WHOLE_PERCENT, CHANGE, TEXT = "count", "percent", "whole_percent", "change", "text"
@@ -256,7 +258,7 @@ def _kpi_sheet() -> SheetLayout:
     columns, pivots = [], []
     for i, kpi in enumerate(kpis):
         first_col = 3 + 3 * i
-        letters = [_letter(first_col + j) for j in range(3)]
+        letters = [get_column_letter(first_col + j) for j in range(3)]
         first_row += [KPI_NAMES_VI[kpi], None, None]
         second_row += ["Tỷ lệ", "Tăng/giảm so với kỳ trước", "Đánh giá"]
         merges.append(f"{letters[0]}{{0}}:{letters[2]}{{0}}")
@@ -298,12 +300,6 @@ from units
 order by sec, is_unit, kind_order, unit_order, scope_code
 """,
     )
-
-
-def _letter(column: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(column)
 
 
 KPI_REPORT = _kpi_sheet()
