@@ -70,6 +70,13 @@ def test_the_chart_follows_the_chosen_unit_month_by_month(built, page):
     assert drawn == expected and len(expected) >= 2
 
 
+def test_the_unit_choice_lists_every_unit_with_figures_once(built, page):
+    listed = [o.get_attribute("value") for o in page.locator("#unit option").all()]
+    expected = {code for (code,) in published_rows(
+        built, "select distinct scope_code from marts.fct_kpi_scorecard where scope = 'unit'")}
+    assert sorted(listed) == sorted(expected) and len(listed) > 100
+
+
 def test_the_ranking_orders_units_by_the_chosen_kpi(built, page):
     page.select_option("#period", "campaign_2022_q1")
     page.select_option("#ranking-kpi", "on_time_resolution")
