@@ -1,8 +1,9 @@
 """What is checked, declared without importing Great Expectations (it is slow to import).
 
-Each check has a severity: ``error`` blocks (a load is quarantined; a mart check fails the
-run) and ``finding`` is recorded and reported (a real report's rows that do not add up are
-findings to show, not crashes). The load suites are derived from the source contracts.
+Each check has a severity: ``error`` blocks (a load is quarantined) and ``finding`` is
+recorded and reported (a unit report's rows that do not add up are findings to show, not
+crashes). The load suites are derived from the source contracts. The marts' own
+identities are dbt tests, not checks here: they hold by construction.
 """
 
 from __future__ import annotations
@@ -46,34 +47,3 @@ def load_checks(contract: Contract) -> list[Check]:
             explain=f"{first} <= {second} where both are known",
         ))
     return checks
-
-
-# The processing report's identities. The *_parts columns are computed in SQL beside the
-# report (processing_report_sql), so that each identity is one column-pair expectation.
-PROCESSING_REPORT_CHECKS = [
-    Check("received_is_its_parts", "ExpectColumnPairValuesToBeEqual",
-          {"column_A": "received_total", "column_B": "received_parts"},
-          explain="received = new online + carried over + new in person or by post"),
-    Check("resolved_is_its_parts", "ExpectColumnPairValuesToBeEqual",
-          {"column_A": "resolved_total", "column_B": "resolved_parts"},
-          explain="resolved = on time + overdue"),
-    Check("pending_is_its_parts", "ExpectColumnPairValuesToBeEqual",
-          {"column_A": "pending_total", "column_B": "pending_parts"},
-          explain="pending = not yet due + overdue"),
-    Check("received_is_resolved_plus_pending", "ExpectColumnPairValuesToBeEqual",
-          {"column_A": "received_total", "column_B": "resolved_plus_pending"}, severity="finding",
-          explain="received = resolved + pending; refused, withdrawn or stopped dossiers make the gap"),
-]
-PROCESSING_REPORT_ROW_ID = ["period_id", "row_key"]
-
-
-def processing_report_sql(relation: str) -> str:
-    """The report's rows with the sums the checks compare; ``relation`` has the II.06a columns."""
-    return f"""
-select *,
-       received_new_online + received_carried_over + received_new_offline as received_parts,
-       resolved_on_time + resolved_overdue as resolved_parts,
-       pending_not_due + pending_overdue as pending_parts,
-       resolved_total + pending_total as resolved_plus_pending
-from {relation}
-"""

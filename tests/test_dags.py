@@ -34,10 +34,10 @@ def test_every_dag_file_imports(dagbag):
 def test_daily_dag_shape(dagbag):
     dag = dagbag.get_dag("tthc_daily")
     assert [t.task_id for t in dag.topological_sort()] == [
-        "wait_for_extract", "ingest", "validate_loads", "build", "validate_marts", "publish", "document", "export"]
+        "wait_for_extract", "ingest", "validate_loads", "build", "publish", "document", "export"]
     writers = {t.task_id for t in dag.tasks if t.pool == "tthc_warehouse_writer"}
     # the sensor waits outside the writers' slot; export reads only the published copy
-    assert writers == {"ingest", "validate_loads", "build", "validate_marts", "publish", "document"}
+    assert writers == {"ingest", "validate_loads", "build", "publish", "document"}
     assert dag.max_active_runs == 1
     ingest = dag.get_task("ingest")
     assert ingest.retries == 2 and ingest.retry_exponential_backoff and ingest.on_failure_callback

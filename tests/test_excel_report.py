@@ -45,16 +45,19 @@ def test_rounding_is_half_up_as_the_documents_round():
 def test_each_run_writes_the_workbook_of_its_latest_month(built):
     book = load_workbook(built.reports / "bao_cao_month_2022_01.xlsx")
     assert book.sheetnames == [s.name for s in SHEETS]
-    assert "Tháng 1/2022 (số liệu chưa đủ kỳ)" in book["Báo cáo KPI"]["A2"].value
+    assert book["Báo cáo KPI"]["A2"].value == "Kỳ báo cáo: Tháng 1/2022 (chưa đủ kỳ; số liệu đến ngày 14/01/2022)"
 
 
 def test_processing_appendix_is_the_mart_row_for_row(built, workbook):
     ws = workbook["PL4 Xử lý hồ sơ"]
     expected = published_rows(built, """
         select stt, row_label, received_total, received_new_online, received_carried_over, received_new_offline,
-            resolved_total, resolved_on_time, resolved_overdue, pending_total, pending_not_due, pending_overdue
+            resolved_total, resolved_on_time, resolved_overdue, pending_total, pending_not_due, pending_overdue,
+            closed_otherwise
         from marts.rpt_processing_report where period_id = ? order by sort_key""", [PERIOD])
     assert table(ws) == expected and len(expected) > 40
+    # the printed totals add up once the dossiers that left otherwise are beside them
+    assert all(r[2] == r[6] + r[9] + r[12] for r in expected) and any(r[12] for r in expected)
     total = styled(ws, "Tổng cộng")
     assert total[0].font.bold and total[2].number_format == VI + "#,##0"
     assert styled(ws, "Cấp tỉnh")[1].font.bold  # a section row
@@ -127,7 +130,8 @@ def test_layout_is_the_documents_and_prints_on_a4_landscape(workbook):
     ws = workbook["PL4 Xử lý hồ sơ"]
     merged = {str(m) for m in ws.merged_cells.ranges}
     header = int(ws.print_title_rows.split(":")[0].lstrip("$"))  # "$5:$7"
-    assert {f"C{header}:F{header}", f"G{header}:L{header}", f"D{header + 1}:F{header + 1}"} <= merged
+    assert {f"C{header}:F{header}", f"G{header}:L{header}", f"D{header + 1}:F{header + 1}", f"M{header}:M{header + 2}"} <= merged
+    assert ws.cell(header, 13).value == "Số hồ sơ trả lại, rút hoặc dừng xử lý"
     assert ws.cell(header, 3).value == "Số hồ sơ nhận giải quyết"
     for sheet in workbook.worksheets:
         assert sheet.page_setup.orientation == "landscape" and str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4
@@ -138,7 +142,7 @@ def test_layout_is_the_documents_and_prints_on_a4_landscape(workbook):
         assert all(c.number_format.startswith(VI) for c in numbers), sheet.title
         assert numbers or sheet.title == "PL3 GRIS"  # statuses only
     kpi = workbook["Báo cáo KPI"]
-    assert kpi["A2"].value == "Kỳ báo cáo: 15/12/2021 – 14/03/2022 (số liệu chưa đủ kỳ)"
+    assert kpi["A2"].value == "Kỳ báo cáo: 15/12/2021 – 14/03/2022 (chưa đủ kỳ; số liệu đến ngày 14/01/2022)"
 
 
 def test_an_unknown_period_is_refused_with_the_known_ones(built, tmp_path):
@@ -153,4 +157,4 @@ def test_the_command_writes_any_period(built, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("TTHC_HOME", str(built.home))
     assert main(["excel", "--period", "month_2021_12", "--out", str(tmp_path)]) == 0
     assert capsys.readouterr().out.strip() == f"wrote {tmp_path / 'bao_cao_month_2021_12.xlsx'}"
-    assert load_workbook(tmp_path / "bao_cao_month_2021_12.xlsx")["PL4 Xử lý hồ sơ"]["A2"].value == "Kỳ báo cáo: Tháng 12/2021 (số liệu chưa đủ kỳ)"
+    assert load_workbook(tmp_path / "bao_cao_month_2021_12.xlsx")["PL4 Xử lý hồ sơ"]["A2"].value == "Kỳ báo cáo: Tháng 12/2021 (chưa đủ kỳ; số liệu đến ngày 31/12/2021)"

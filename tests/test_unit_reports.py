@@ -11,8 +11,20 @@ import pytest
 
 from expectations.unit_report_checks import check_report
 from ingestion.unit_reports import ReportRejected, read_workbook
-from tests.test_reference_report_checks import census_identity_rows
+from tests.conftest import REFERENCE
 from tests.workbooks import APPENDICES, build_workbook, reference_rows
+
+
+def census_identity_rows() -> dict[int, int]:
+    """line -> gap of the rows where received != resolved + pending, read from the census's
+    table (a1) of seed 000 (shared/reference/CENSUS_000_004.md)."""
+    text = (REFERENCE / "CENSUS_000_004.md").read_text(encoding="utf-8")
+    table = text.split("**(a1)")[1].split("\n\n")[1]
+    rows = {}
+    for line in table.splitlines()[2:]:
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        rows[int(cells[0])] = int(cells[-1].replace("+", ""))
+    return rows
 
 
 @pytest.fixture(scope="module")
@@ -50,6 +62,11 @@ def test_each_sheet_matches_its_layout_with_rows_periods_and_units(appendices):
     assert an_loc.resolution.code == "25324"                              # district from its section row
 
 
+def test_the_census_lists_19_rows_and_the_total_off_by_31():
+    rows = census_identity_rows()
+    assert len(rows) == 19 and rows[576] == 31
+
+
 def test_appendix_4_findings_are_exactly_the_census_rows(checked):
     table, findings = checked["appendix_4_processing"]
     excel_to_line = {}
@@ -60,6 +77,18 @@ def test_appendix_4_findings_are_exactly_the_census_rows(checked):
     assert {f.check for f in findings} == {"received_is_resolved_plus_pending"}
     total = next(f for f in findings if f.unit_name == "TỔNG CỘNG")
     assert (total.found, total.expected, total.column, total.sheet) == ("290170", "290139", "C (received_total)", "p4_processing")
+
+
+def test_a_broken_component_identity_in_appendix_4_is_caught(tmp_path):
+    """The three component identities hold on every row of the real table; change one cell
+    and the one it breaks is a finding on that row (beside the census's)."""
+    p4 = copy.deepcopy(reference_rows("000_p4_processing"))
+    row = next(r for r in p4 if r["unit_name_raw"] == "Sở Công thương")
+    row["resolved_on_time"] = str(int(row["resolved_on_time"]) + 1)
+    t = read_workbook(build_workbook(tmp_path / "w.xlsx", ["000_p4_processing"], {"000_p4_processing": p4}))[0]
+    findings = check_report(tmp_path / "gx", t)[1]
+    component = {(f.unit_name, f.check, f.expected, f.found) for f in findings if f.check.endswith("_is_its_parts")}
+    assert component == {("Sở Công thương", "resolved_is_its_parts", "6572", "6571")}
 
 
 def test_appendix_2_total_row_is_flagged_and_nothing_else(checked):

@@ -44,9 +44,8 @@ def kpi_summary(paths: Paths) -> list[str]:
                               where period_id = ? and unit_code = '70'""", [SUMMARY_PERIOD]).fetchone()
         uptake = con.execute("""select services_with_online_dossiers, online_services, rate, target_rate, verdict
                                 from marts.fct_online_service_uptake where period_id = ? and unit_code = '70'""", [SUMMARY_PERIOD]).fetchone()
-        total = con.execute("""select received_total, resolved_total, resolved_overdue, pending_total, identity_gap
+        total = con.execute("""select received_total, resolved_total, resolved_overdue, pending_total, closed_otherwise
                                from marts.rpt_processing_report where period_id = ? and row_kind = 'total'""", [SUMMARY_PERIOD]).fetchone()
-        unbalanced = con.execute("""select count(*) from marts.rpt_processing_report where period_id = ? and identity_gap <> 0""", [SUMMARY_PERIOD]).fetchone()[0]
         others = scorecard_lines(con, SUMMARY_PERIOD, ["on_time_resolution", "digitization", "online_payment_rate", "online_reporting"])
         payments = con.execute("""select kind_label, ytd_transactions, ytd_amount_vnd from marts.rpt_payments
                                   where report_date = ? and unit_code = '70' order by kind""", [PAYMENTS_DAY]).fetchall()
@@ -64,7 +63,7 @@ def kpi_summary(paths: Paths) -> list[str]:
         f"  online dossier rate     {percent(rate[2])} ({number(rate[0])} of {number(rate[1])} received online); target {percent(rate[3])}: {rate[4]}",
         f"  online-service uptake   {percent(uptake[2])} ({number(uptake[0])} of {number(uptake[1])} level-3/4 services); target {percent(uptake[3])}: {uptake[4]}",
         f"  processing report       {number(total[0])} received, {number(total[1])} resolved ({number(total[2])} overdue), {number(total[3])} pending;"
-        f" received − resolved − pending = {number(total[4])} (refused, withdrawn, stopped), {unbalanced} row(s) listed as findings",
+        f" {number(total[4])} left otherwise (refused, withdrawn, stopped)",
         "  lowest online rates     " + "; ".join(f"{name} {percent(r)}" for name, r in lowest),
         *others,
         f"  service index (766)     {index[0]:.1f} points of the {index[1]:.0f} we hold data for".replace(".", ",")
@@ -81,7 +80,7 @@ def kpi_summary(paths: Paths) -> list[str]:
         f"Excel reports                     {paths.reports} (the latest month; {SUMMARY_PERIOD}, seed 000's period)",
         "Query it, e.g.:",
         f"  .venv/bin/python -c \"import duckdb; print(duckdb.connect('{paths.published}', read_only=True).sql("
-        f"\\\"select stt, row_label, received_total, identity_gap from marts.rpt_processing_report where period_id = '{SUMMARY_PERIOD}' order by sort_key\\\"))\"",
+        f"\\\"select stt, row_label, received_total, closed_otherwise from marts.rpt_processing_report where period_id = '{SUMMARY_PERIOD}' order by sort_key\\\"))\"",
         "  .venv/bin/tthc status",
     ]
 

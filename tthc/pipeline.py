@@ -1,8 +1,10 @@
 """The pipeline's steps. The command line and the Airflow DAG call these same functions.
 
-ingest -> validate_loads -> build -> validate_marts -> publish. Each step opens the
+ingest -> validate_loads -> build -> publish -> document -> export. Each step opens the
 warehouse, does its work and closes it, so that steps can run as separate Airflow tasks
-(one writer at a time: see docs/decisions/0001-one-writer-published-copy.md).
+(one writer at a time: see docs/decisions/0001-one-writer-published-copy.md). The marts'
+identities that hold by construction are dbt tests, run by the build; Great Expectations
+checks what others deliver: the extracts and the units' reports.
 """
 
 from __future__ import annotations
@@ -24,16 +26,11 @@ from warehouse.database import connect
 from warehouse.publish import publish_for_readers
 
 
-class MartCheckFailed(RuntimeError):
-    """A mart broke an identity that holds by construction: a bug, not a data problem."""
-
-
 @dataclass
 class RunSummary:
     run_id: str
     files: list[FileOutcome] = field(default_factory=list)
     quarantined_after_validation: dict[str, list[Issue]] = field(default_factory=dict)
-    findings: int = 0
     unit_reports: list[ReportOutcome] = field(default_factory=list)
     reconciliation: list[str] = field(default_factory=list)
 
@@ -47,7 +44,6 @@ class RunSummary:
                 out.append(f"  QUARANTINED {f.path.name}: " + "; ".join(i.describe() for i in f.issues[:3]))
         for load_id, issues in self.quarantined_after_validation.items():
             out.append(f"  QUARANTINED {load_id} (load checks): " + "; ".join(i.describe() for i in issues[:3]))
-        out.append(f"  {self.findings} finding(s) in the marts (see `tthc status` and audit.findings)")
         out += [f"  {line}" for r in self.unit_reports for line in r.lines()]
         out += self.reconciliation
         return out
@@ -211,34 +207,6 @@ def source_freshness(paths: Paths, echo=print) -> None:
     run_dbt(paths, ["source", "freshness"], echo=echo)
 
 
-def validate_marts(paths: Paths, run_id: str, echo=print) -> int:
-    """Check the processing report's identities; record findings; fail on a broken by-construction identity."""
-    from expectations.runner import findings_of, record, validate
-    from expectations.suites import PROCESSING_REPORT_CHECKS, PROCESSING_REPORT_ROW_ID, processing_report_sql
-
-    with connect(paths.warehouse) as con:
-        frame = con.execute(processing_report_sql("marts.rpt_processing_report")).df()
-        outcomes = validate(paths.gx_project, "processing_report", frame, PROCESSING_REPORT_CHECKS, PROCESSING_REPORT_ROW_ID)
-        record(con, run_id, "processing_report", outcomes)
-        findings = findings_of(outcomes, frame, PROCESSING_REPORT_ROW_ID)
-        now = dt.datetime.now()
-        if findings:
-            con.executemany("insert into audit.findings values (?, ?, ?, ?, ?, ?, ?, ?)", [
-                (run_id, "processing_report", f.check.name, _report_row_subject(f.row), str(f.expected), str(f.found), f.gap, now)
-                for f in findings])
-        broken = [o for o in outcomes if not o.success and o.check.severity == "error"]
-        if broken:
-            raise MartCheckFailed("; ".join(f"{o.check.name}: {o.unexpected_count} row(s), e.g. {o.unexpected_rows[:3]}" for o in broken))
-    echo(f"processing report: {len(findings)} finding(s) recorded")
-    return len(findings)
-
-
-def _report_row_subject(row: dict) -> str:
-    """'15/12/2021 – 14/03/2022 | detail 10.1 Các Chi nhánh VPĐK đất đai' (no number on the total row)."""
-    stt = row["stt"] if isinstance(row["stt"], str) else None
-    return " ".join(p for p in (f"{row['period_label']} |", row["row_kind"], stt, row["row_label"]) if p)
-
-
 def publish(paths: Paths, echo=print) -> None:
     publish_for_readers(paths.warehouse, paths.published, paths.parquet)
     echo(f"published {paths.published} and Parquet exports in {paths.parquet}")
@@ -274,7 +242,6 @@ def run(paths: Paths, dates: set[dt.date] | None, run_id: str | None = None, ech
     summary.quarantined_after_validation = validate_loads(paths, summary.run_id, echo)
     summary.unit_reports = ingest_unit_reports(paths, summary.run_id, echo)
     build(paths, echo, full_refresh=full_refresh)
-    summary.findings = validate_marts(paths, summary.run_id, echo)
     summary.reconciliation = reconciliation_lines(paths)
     publish(paths, echo)
     document(paths, echo)

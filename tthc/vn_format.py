@@ -22,3 +22,9 @@ def percent(value: float | None, decimals: int = 1) -> str:
     if value is None:
         return "—"
     return f"{round_half_up(value, decimals + 2) * 100:.{decimals}f}".replace(".", ",") + "%"
+
+
+def period_caption(label: str, as_of_day, is_partial: bool) -> str:
+    """'Tháng 3/2022 (chưa đủ kỳ; số liệu đến ngày 14/03/2022)': the period and the day its
+    figures are as of, as every report, the dashboard and `tthc report` print it."""
+    return f"{label} ({'chưa đủ kỳ; ' if is_partial else ''}số liệu đến ngày {as_of_day:%d/%m/%Y})"

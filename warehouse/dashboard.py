@@ -15,12 +15,12 @@ from pathlib import Path
 import duckdb
 
 from tthc.scorecard import KPI_NAMES_VI
-from tthc.vn_format import percent
+from tthc.vn_format import percent, period_caption
 
 TEMPLATE = Path(__file__).with_name("dashboard_template.html")
 DATA_MARK = "/*DATA*/null"
 TOP_GAPS = 25        # reconciliation rows shown
-TOP_FINDINGS = 25    # mart findings shown
+TOP_FINDINGS = 25    # unit-report findings shown
 
 
 def write_dashboard(published: Path, target: Path) -> Path:
@@ -37,8 +37,10 @@ def write_dashboard(published: Path, target: Path) -> Path:
 
 def dashboard_data(con: duckdb.DuckDBPyConnection) -> dict:
     periods = _records(con, """
-        select period_id as id, period_label as label, period_kind as kind, is_partial as partial
+        select period_id as id, period_label as label, period_kind as kind, is_partial as partial, as_of_day
         from marts.dim_report_period order by period_start, period_end, period_kind""")
+    for p in periods:
+        p["caption"] = period_caption(p["label"], p.pop("as_of_day"), p["partial"])
     # the latest whole month, not the two days of a month just begun
     months = [p for p in periods if p["kind"] == "month"]
     shown = ([p for p in months if not p["partial"]] or months or periods)[-1:]
@@ -82,10 +84,13 @@ def dashboard_data(con: duckdb.DuckDBPyConnection) -> dict:
             select suite, expectation, severity, success, element_count, unexpected_count,
                 json_extract_string(details, '$.explain') as explain
             from audit.validation_results where run_id = ? order by success, suite, expectation""", [latest_run]),
-        "findings_total": con.execute("select count(*) from audit.findings where run_id = ?", [latest_run]).fetchall()[0][0],
+        # what does not add up in the units' own reports (the marts' identities are dbt tests)
+        "findings_total": con.execute("select count(*) from audit.unit_report_findings").fetchall()[0][0],
         "findings": _records(con, f"""
-            select suite, check_name, subject, expected, found, gap from audit.findings
-            where run_id = ? order by abs(gap) desc, subject limit {TOP_FINDINGS}""", [latest_run]),
+            select check_name, file_name || ' / ' || sheet || ', dòng ' || row_number || ', cột ' || column_name
+                || ': ' || unit_name as subject, expected, found, gap
+            from audit.unit_report_findings
+            order by abs(gap) desc nulls last, file_name, sheet, row_number limit {TOP_FINDINGS}"""),
         "reporting": _records(con, """
             select system, group_name, period_label, coverage_label, entered, required, entered_on_time, is_open
             from marts.fct_reporting_coverage

@@ -122,16 +122,6 @@ create table if not exists audit.unit_report_findings (
     gap          bigint,                -- found - expected, for counts
     found_at     timestamp not null
 );
-create table if not exists audit.findings (
-    run_id      varchar not null,
-    suite       varchar not null,
-    check_name  varchar not null,
-    subject     varchar not null,       -- which row: load and data row, or report period and unit
-    expected    varchar,
-    found       varchar,
-    gap         bigint,
-    found_at    timestamp not null
-);
 """
 
 META_COLUMNS = {

@@ -20,7 +20,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tthc.vn_format import round_half_up
+from tthc.vn_format import period_caption, round_half_up
 from warehouse.report_sheets import CHANGE, COUNT, PERCENT, SHEETS, TEXT, WHOLE_PERCENT, Column, SheetLayout
 
 VI = "[$-42A]"  # the Vietnamese locale: LibreOffice shows 290.170 and 27,2% whatever its own locale
@@ -69,13 +69,13 @@ def write_report(published: Path, period_id: str | None, out_dir: Path) -> Path:
 
 def report_context(con: duckdb.DuckDBPyConnection, period_id: str) -> dict:
     """The period and the dates the sheets name: the payments' report day, the GRIS quarter."""
-    found = con.execute("select period_label, period_start, period_end, is_partial from marts.dim_report_period "
+    found = con.execute("select period_label, period_start, period_end, as_of_day, is_partial from marts.dim_report_period "
                         "where period_id = ?", [period_id]).fetchall()
     if not found:
         known = [r[0] for r in con.execute("select period_id from marts.dim_report_period order by period_start, period_id").fetchall()]
         raise PeriodNotFound(f"no period {period_id!r} in the marts; known: {', '.join(known)}")
-    label, start, end, partial = found[0]
-    payments_date = con.execute("select least(?, max(report_date)) from marts.rpt_payments", [end]).fetchall()[0][0] or end
+    label, start, end, as_of_day, partial = found[0]
+    payments_date = con.execute("select least(?, max(report_date)) from marts.rpt_payments", [as_of_day]).fetchall()[0][0] or as_of_day
     gris = con.execute("""
         select period_start, period_label from marts.fct_report_submission_status
         where system = 'GRIS' and period_start <= ?
@@ -86,7 +86,7 @@ def report_context(con: duckdb.DuckDBPyConnection, period_id: str) -> dict:
         where system = 'GRIS' and group_kind = 'form' and period_start = ? order by group_code""", [gris_start]).fetchall()
     return {
         "period_id": period_id,
-        "period_label": label + (" (số liệu chưa đủ kỳ)" if partial else ""),
+        "period_label": period_caption(label, as_of_day, partial),
         "period_end": end,
         "payments_date": payments_date,
         "payments_year_start": f"01/01/{payments_date.year}",

@@ -161,19 +161,21 @@ APPENDIX_4 = SheetLayout(
     name="PL4 Xử lý hồ sơ",
     title=("Phụ lục 4. TÌNH HÌNH XỬ LÝ HỒ SƠ DỊCH VỤ CÔNG", "Kỳ báo cáo: {period_label}"),
     header=(("STT", "Đơn vị giải quyết TTHC", "Số hồ sơ nhận giải quyết", None, None, None, "Kết quả giải quyết",
-             None, None, None, None, None),
+             None, None, None, None, None, "Số hồ sơ trả lại, rút hoặc dừng xử lý"),
             (None, None, "Tổng số", "Trong đó", None, None, "Số hồ sơ đã giải quyết", None, None,
-             "Số hồ sơ đang giải quyết", None, None),
+             "Số hồ sơ đang giải quyết", None, None, None),
             (None, None, None, "Số mới TN TTu", "Số kỳ trước chuyển qua", "Số mới tiếp nhận (TTi hoặc DVBC)",
-             "Tổng số", "Đúng và trước hạn", "Quá hạn", "Tổng số", "Chưa đến hạn", "Quá hạn")),
-    merges=("A{0}:A{2}", "B{0}:B{2}", "C{0}:F{0}", "G{0}:L{0}", "C{1}:C{2}", "D{1}:F{1}", "G{1}:I{1}", "J{1}:L{1}"),
+             "Tổng số", "Đúng và trước hạn", "Quá hạn", "Tổng số", "Chưa đến hạn", "Quá hạn", None)),
+    merges=("A{0}:A{2}", "B{0}:B{2}", "C{0}:F{0}", "G{0}:L{0}", "M{0}:M{2}", "C{1}:C{2}", "D{1}:F{1}", "G{1}:I{1}",
+            "J{1}:L{1}"),
     columns=tuple(Column(c, COUNT, 12) for c in (
         "received_total", "received_new_online", "received_carried_over", "received_new_offline", "resolved_total",
-        "resolved_on_time", "resolved_overdue", "pending_total", "pending_not_due", "pending_overdue")),
-    note="Số hồ sơ nhận = đã giải quyết + đang giải quyết + hồ sơ trả lại, rút hoặc dừng xử lý trong kỳ.",
+        "resolved_on_time", "resolved_overdue", "pending_total", "pending_not_due", "pending_overdue", "closed_otherwise")),
+    note="Số hồ sơ nhận = đã giải quyết + đang giải quyết + trả lại, rút hoặc dừng xử lý (cột cuối, không có trong "
+         "mẫu của văn bản gốc). Số đang giải quyết và quá hạn tính đến ngày có số liệu ghi ở đầu bảng.",
     sql="""
 select row_kind, stt, row_label, received_total, received_new_online, received_carried_over, received_new_offline,
-    resolved_total, resolved_on_time, resolved_overdue, pending_total, pending_not_due, pending_overdue
+    resolved_total, resolved_on_time, resolved_overdue, pending_total, pending_not_due, pending_overdue, closed_otherwise
 from marts.rpt_processing_report
 where period_id = $period_id
 order by sort_key

@@ -7,7 +7,7 @@
    and denominator before dividing. Without rollup, counts_sql brings its own province row
    (unit_code '70'): a KPI whose counts do not add up across units (distinct services).
 
-   Then: the rate (unrounded; 0 ÷ 0 is null), the target valid on the period's last day
+   Every count is as of the period's as_of_day (dim_report_period). Then: the rate (unrounded; 0 ÷ 0 is null), the target valid on the period's last day
    (seed kpi_targets; a row for the unit beats one for its tier, which beats 'all'), the
    verdict, and the change since the previous period of the same kind. #}
 {% macro kpi_with_target(kpi, numerator, denominator, counts_sql, rollup=true, extra=[]) -%}
@@ -51,6 +51,7 @@ rated as (
         p.period_kind,
         p.period_start,
         p.period_end,
+        p.as_of_day,
         p.is_partial,
         c.scope,
         c.scope_code,
@@ -58,7 +59,7 @@ rated as (
         case c.scope
             when 'section' then s.section_name
             when 'district_communes' then 'Các xã thuộc ' || coalesce(h.unit_name, u.unit_name)
-            else coalesce(h.unit_name, u.unit_name)  -- as the unit was named at the period's end
+            else coalesce(h.unit_name, u.unit_name)  -- as the unit was named on the as-of day
         end as unit_name,
         case c.scope
             when 'section' then s.tier
@@ -77,7 +78,7 @@ rated as (
     left join {{ ref('dim_unit') }} as u
         on u.unit_code = case c.scope when 'district_communes' then c.scope_code else c.unit_code end
     left join {{ ref('dim_unit_history') }} as h
-        on h.unit_code = u.unit_code and p.period_end between h.valid_from and h.valid_until
+        on h.unit_code = u.unit_code and p.as_of_day between h.valid_from and h.valid_until
     left join (
         select distinct section, section_name, tier from {{ ref('dim_unit') }}
         where unit_kind in ('department', 'district', 'commune')
@@ -102,7 +103,7 @@ targeted as (
 )
 
 select
-    period_id, period_label, period_kind, period_start, period_end, is_partial,
+    period_id, period_label, period_kind, period_start, period_end, as_of_day, is_partial,
     scope, scope_code, unit_code, unit_name, tier,
     {{ numerator }}, {{ denominator }},
     {%- for col in extra %}

@@ -3,6 +3,9 @@
 -- the periods of the unit reports loaded (to reconcile them with the portal), and one
 -- ad-hoc period when the vars report_from / report_to are given. Only periods that
 -- reach into the extracts' span; a period the extracts do not cover whole is partial.
+-- Every figure of a period is as of its as_of_day: its last day, or the last day with
+-- data when the extracts stop before it (the month in progress is counted as of today's
+-- extract, not as of the 31st).
 with bounds as (
     -- one version per current extract row: a cheaper read than staging
     select min(valid_from) as first_day, max(valid_from) as last_day from {{ ref('int_dossier_versions') }}
@@ -90,6 +93,7 @@ select
     p.period_kind,
     p.period_start,
     cast(p.period_end as date) as period_end,
+    cast(least(p.period_end, b.last_day) as date) as as_of_day,
     p.period_start < b.first_day or p.period_end > b.last_day as is_partial
 from all_periods as p
 cross join bounds as b

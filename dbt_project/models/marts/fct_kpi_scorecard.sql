@@ -11,7 +11,7 @@
 {% for kpi, model, numerator, denominator in kpis %}
 select
     '{{ kpi }}' as kpi,
-    period_id, period_label, period_kind, period_start, period_end, is_partial,
+    period_id, period_label, period_kind, period_start, period_end, as_of_day, is_partial,
     scope, scope_code, unit_code, unit_name, tier,
     {{ numerator }} as numerator,
     {{ denominator }} as denominator,

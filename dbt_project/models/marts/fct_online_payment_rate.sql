@@ -11,7 +11,7 @@ with paid_dossiers as (
 
 per_unit as (
     select s.period_id, s.unit_code,
-        count(case when pd.first_paid_day <= s.period_end then 1 end) as dossiers_paid_online,
+        count(case when pd.first_paid_day <= s.as_of_day then 1 end) as dossiers_paid_online,
         count(*) as dossiers_with_fees
     from {{ ref('int_dossier_state_by_period') }} as s
     left join paid_dossiers as pd on pd.dossier_code = s.dossier_code

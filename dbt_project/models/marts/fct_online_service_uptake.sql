@@ -8,14 +8,14 @@
 -- commune committee the whole catalogue of its tier. Besides the rate, the appendix 1
 -- view: services with online dossiers, with only paper dossiers, and with none.
 with periods as (
-    select period_id, period_end from {{ ref('dim_report_period') }}
+    select period_id, as_of_day from {{ ref('dim_report_period') }}
 ),
 
 catalogue_at_end as (
     select p.period_id, s.service_code, s.tier, s.agency_code, s.is_online_service
     from periods as p
     inner join {{ ref('dim_service') }} as s
-        on s.valid_from <= p.period_end and (s.valid_to is null or p.period_end < s.valid_to)
+        on s.valid_from <= p.as_of_day and (s.valid_to is null or p.as_of_day < s.valid_to)
 ),
 
 provided as (

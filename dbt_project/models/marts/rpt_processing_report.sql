@@ -3,9 +3,10 @@
 -- together as sub-row "10.1" under the natural-resources department), B district
 -- committees, C communes grouped by district, a row per section and a grand total.
 --
--- identity_gap = received_total - resolved_total - pending_total: dossiers refused,
--- withdrawn or stopped in the period. The report does not hide it; the mart checks list
--- every row where it is not 0.
+-- Beside resolved and pending, closed_otherwise counts the dossiers refused at reception,
+-- withdrawn or stopped in the period, so that received = resolved + pending + closed
+-- otherwise on every row by construction (dbt tests in _marts.yml). "Received = resolved
+-- + pending" is a check of the units' own reports, which have no such column.
 {% set measures = [
     'received_total', 'received_new_online', 'received_carried_over', 'received_new_offline',
     'resolved_total', 'resolved_on_time', 'resolved_overdue',
@@ -112,13 +113,13 @@ select
     p.period_label,
     p.period_start,
     p.period_end,
+    p.as_of_day,
     r.row_kind,
     r.section,
     r.stt,
     r.row_key,
     r.row_label,
     r.sort_key,
-    {{ measures | join(', ') }},
-    r.received_total - r.resolved_total - r.pending_total as identity_gap
+    {{ measures | join(', ') }}
 from report as r
 inner join {{ ref('dim_report_period') }} as p on p.period_id = r.period_id
