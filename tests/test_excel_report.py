@@ -73,6 +73,8 @@ def test_online_rate_appendix_prints_the_marts_counts_and_half_up_rates(built, w
         (name, total, online, "Không phát sinh" if rate is None else round_half_up(rate, 2))
         for name, total, online, rate in expected)
     assert [r[0] for r in details] == [str(i) for i in range(1, len(expected) + 1)]
+    assert len(details) == 156  # every unit in force, "Không phát sinh" where nothing was received
+    assert any(r[1] == "Sở Ngoại vụ" and r[4] == "Không phát sinh" for r in details)
     (province,) = published_rows(built, "select total_dossiers, online_dossiers, rate from marts.fct_online_dossier_rate "
                                "where period_id = ? and scope = 'province'", [PERIOD])
     assert rows[-1][2:] == (province[0], province[1], round_half_up(province[2], 2))

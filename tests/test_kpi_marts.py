@@ -185,7 +185,7 @@ def test_sections_and_district_communes_sum_their_units(built, mart):
     with published(built) as con:
         numerator, denominator = [c for (c,) in con.execute(
             f"select column_name from information_schema.columns where table_schema = 'marts' and table_name = '{mart}' "
-            "order by ordinal_position").fetchall()][11:13]
+            "order by ordinal_position").fetchall()][12:14]  # after the period, scope and unit columns
         wrong = con.execute(f"""
             with units as (select m.*, u.section, u.district_code, u.unit_kind from marts.{mart} m
                            join marts.dim_unit u using (unit_code) where m.scope = 'unit'),
@@ -300,7 +300,7 @@ def test_a_free_period_of_one_day_reaches_every_mart(copy_of_built, capsys):
 
     assert cli.main(["report", "--date", "2022-01-05"]) == 0
     out = capsys.readouterr().out
-    assert "period adhoc_20220105_20220105 (05/01/2022 – 05/01/2022)" in out
+    assert "period adhoc_20220105_20220105: 05/01/2022 – 05/01/2022 (số liệu đến ngày 05/01/2022)" in out
     assert all(label in out for label in ("online dossier rate", "on-time resolution", "online payment rate"))
     online, total = one(f"""select count(*) filter (where channel = 2), count(*) from {dossiers_as_of(copy_of_built.landing, '2022-01-05')}
                             where cast(received_at as date) = date '2022-01-05'""")

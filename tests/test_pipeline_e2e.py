@@ -118,10 +118,39 @@ def test_report_layout_follows_appendix_4(built):
                 where d.period_id = s.period_id and d.section = s.section and d.row_kind = 'detail')""").fetchone()[0]
     kinds = [r[0] for r in rows]
     assert kinds.count("section") == 3 and kinds[-1] == "total"
-    assert len(rows) == 1 + 22 + 1 + 11 + 1 + 11 + 1  # A + 21 departments + branches, B + 11, C + 11 districts, total
+    # A + 21 departments, the branches, the land office and the service centre; B + 11; C + 11 districts; total
+    assert len(rows) == 1 + 24 + 1 + 11 + 1 + 11 + 1
     assert ("detail", "A", "10.1", "Các Chi nhánh VPĐK đất đai") in rows
+    assert [r[2:] for r in rows if r[1] == "A"][-2:] == [("22", "Văn phòng Đăng ký đất đai tỉnh"),
+                                                        ("23", "Trung tâm Phục vụ hành chính công tỉnh")]
     assert [r[3] for r in rows if r[1] == "C" and r[0] == "detail"][0] == "Thành phố Đồng Xoài"
     assert sums == 0
+
+
+UNIT_LEVEL_MARTS = ["fct_dossier_processing", "fct_online_dossier_rate", "fct_on_time_resolution", "fct_digitization_rate",
+                    "fct_online_payment_rate", "fct_online_reporting_rate", "fct_online_service_uptake"]
+
+
+def test_every_unit_in_force_has_its_row_in_every_unit_level_mart(built):
+    """The register's units with a report section (read from the seed file, not the marts)
+    each have a row in every period of every unit-level mart, with or without dossiers: zero
+    counts and no rate where nothing was received."""
+    from tthc.config import DBT_PROJECT
+
+    register = duckdb.sql(f"""select unit_code, valid_from, valid_to from read_csv('{DBT_PROJECT / "seeds" / "units.csv"}',
+                              all_varchar = true) where section is not null""").fetchall()
+    with published(built) as con:
+        periods = con.execute("select period_id, period_start, period_end from marts.dim_report_period").fetchall()
+        for mart in UNIT_LEVEL_MARTS:
+            scope = "" if mart == "fct_dossier_processing" else "and scope = 'unit'"
+            rows = con.execute(f"select period_id, unit_code from marts.{mart} where true {scope}").fetchall()
+            for period_id, start, end in periods:
+                in_force = {u for u, since, until in register if since <= str(end) and (until is None or until >= str(start))}
+                assert {u for p, u in rows if p == period_id} == in_force, (mart, period_id)
+        idle = con.execute("""select unit_code, total_dossiers, rate from marts.fct_online_dossier_rate
+                              where period_id = 'month_2021_12' and scope = 'unit' and total_dossiers = 0""").fetchall()
+    assert len(register) == 156 and idle and all(rate is None for _, _, rate in idle)
+    assert "DEP-NGV" in {u for u, _, _ in idle}  # Sở Ngoại vụ: no dossier in seed 000 either
 
 
 def test_kpi_marts_carry_target_verdict_and_change(built):

@@ -1,9 +1,11 @@
 {# The shared tail of every KPI mart.
 
    `counts_sql` yields period_id, unit_code, <numerator>, <denominator> and the `extra`
-   columns, one row per unit. With rollup (the default, for counts that add up), rows are
-   added for each report section (A departments, B districts, C communes), for the
-   communes of each district, and for the province (unit_code '70'), summing numerator
+   columns, one row per unit. Every unit in force in the period gets its row
+   (dim_report_period_unit), with zero counts where counts_sql has none. With rollup (the
+   default, for counts that add up), rows are added for each report section (A provincial
+   units, B districts, C communes), for the communes of each district, and for the
+   province (unit_code '70'), through the one roll-up (dim_unit_rollup), summing numerator
    and denominator before dividing. Without rollup, counts_sql brings its own province row
    (unit_code '70'): a KPI whose counts do not add up across units (distinct services).
 
@@ -11,8 +13,20 @@
    (seed kpi_targets; a row for the unit beats one for its tier, which beats 'all'), the
    verdict, and the change since the previous period of the same kind. #}
 {% macro kpi_with_target(kpi, numerator, denominator, counts_sql, rollup=true, extra=[]) -%}
-, unit_counts as (
+, counted_units as (
     {{ counts_sql }}
+),
+
+unit_counts as (
+    select
+        coalesce(c.period_id, u.period_id) as period_id,
+        coalesce(c.unit_code, u.unit_code) as unit_code,
+        coalesce(c.{{ numerator }}, 0) as {{ numerator }},
+        coalesce(c.{{ denominator }}, 0) as {{ denominator }}
+        {%- for col in extra %}, coalesce(c.{{ col }}, 0) as {{ col }}{% endfor %}
+    from counted_units as c
+    full outer join {{ ref('dim_report_period_unit') }} as u
+        on u.period_id = c.period_id and u.unit_code = c.unit_code
 ),
 
 counts as (
@@ -27,20 +41,13 @@ counts as (
     from unit_counts as c
     {% if rollup %}
     union all
-    select c.period_id, g.scope, g.scope_code, g.unit_code,
+    select c.period_id, g.scope, g.scope_code,
+        case g.scope when 'province' then g.scope_code end,
         cast(sum(c.{{ numerator }}) as bigint), cast(sum(c.{{ denominator }}) as bigint)
         {%- for col in extra %}, cast(sum(c.{{ col }}) as bigint){% endfor %}
     from unit_counts as c
-    inner join {{ ref('dim_unit') }} as u on u.unit_code = c.unit_code
-    cross join lateral (
-        select 'section' as scope, u.section as scope_code, cast(null as varchar) as unit_code
-        union all
-        select 'district_communes', u.district_code, null where u.unit_kind = 'commune'
-        union all
-        select 'province', '70', '70'
-    ) as g
-    where g.scope_code is not null
-    group by c.period_id, g.scope, g.scope_code, g.unit_code
+    inner join {{ ref('dim_unit_rollup') }} as g on g.unit_code = c.unit_code
+    group by c.period_id, g.scope, g.scope_code
     {% endif %}
 ),
 

@@ -54,7 +54,7 @@ unit_report_periods as (
 adhoc as (
     select
         'adhoc_{{ var("report_from") | replace("-", "") }}_{{ var("report_to") | replace("-", "") }}' as period_id,
-        '{{ var("report_from") }} – {{ var("report_to") }}' as period_label,
+        {{ day_label("cast('" ~ var("report_from") ~ "' as date)") }} || ' – ' || {{ day_label("cast('" ~ var("report_to") ~ "' as date)") }} as period_label,
         'adhoc' as period_kind,
         cast('{{ var("report_from") }}' as date) as period_start,
         cast('{{ var("report_to") }}' as date) as period_end

@@ -1,7 +1,11 @@
 -- The processing report in the layout of seed 000's appendix 4 (form II.06a style), for
--- every report period: section A provincial departments (the land-registration branches
--- together as sub-row "10.1" under the natural-resources department), B district
--- committees, C communes grouped by district, a row per section and a grand total.
+-- every report period: section A provincial units (the land-registration branches
+-- together as sub-row "10.1" under the natural-resources department; the land office and
+-- the service centre after the departments), B district committees, C communes grouped by
+-- district, a row per section and a grand total. A row is there when one of its units is
+-- in force in the period (fct_dossier_processing has a row for each, zeros included); the
+-- section and total rows come from the one roll-up (dim_unit_rollup) that the KPI marts
+-- use, so the province's figures agree everywhere.
 --
 -- Beside resolved and pending, closed_otherwise counts the dossiers refused at reception,
 -- withdrawn or stopped in the period, so that received = resolved + pending + closed
@@ -55,15 +59,22 @@ detail as (
     group by f.period_id, r.row_key
 ),
 
--- every row of the layout exists in every period, with zeros where nothing happened
 detail_rows as (
-    select
-        p.period_id, r.section, r.row_key, r.row_label, r.row_order, r.is_sub_row,
-        {% for m in measures %}coalesce(d.{{ m }}, 0) as {{ m }}{{ ',' if not loop.last }}
+    select d.period_id, r.section, r.row_key, r.row_label, r.row_order, r.is_sub_row,
+        {% for m in measures %}d.{{ m }}{{ ',' if not loop.last }}
         {% endfor %}
-    from {{ ref('dim_report_period') }} as p
-    cross join report_rows as r
-    left join detail as d on d.period_id = p.period_id and d.row_key = r.row_key
+    from detail as d
+    inner join report_rows as r on r.row_key = d.row_key
+),
+
+rolled_up as (
+    select f.period_id, g.scope, g.scope_code,
+        {% for m in measures %}cast(sum(f.{{ m }}) as bigint) as {{ m }}{{ ',' if not loop.last }}
+        {% endfor %}
+    from {{ ref('fct_dossier_processing') }} as f
+    inner join {{ ref('dim_unit_rollup') }} as g on g.unit_code = f.unit_code
+    where g.scope in ('section', 'province')
+    group by f.period_id, g.scope, g.scope_code
 ),
 
 numbered as (
@@ -76,19 +87,11 @@ numbered as (
 ),
 
 sections as (
-    select period_id, section,
-        {% for m in measures %}cast(sum({{ m }}) as bigint) as {{ m }}{{ ',' if not loop.last }}
-        {% endfor %}
-    from detail_rows
-    group by period_id, section
+    select period_id, scope_code as section, {{ measures | join(', ') }} from rolled_up where scope = 'section'
 ),
 
 grand_total as (
-    select period_id,
-        {% for m in measures %}cast(sum({{ m }}) as bigint) as {{ m }}{{ ',' if not loop.last }}
-        {% endfor %}
-    from detail_rows
-    group by period_id
+    select period_id, {{ measures | join(', ') }} from rolled_up where scope = 'province'
 ),
 
 report as (
