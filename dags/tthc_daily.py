@@ -114,12 +114,13 @@ def tthc_daily():
         write_docs(paths())
 
     @task(pool="default_pool")
-    def export(_documented: None) -> None:
-        """The Excel report and the dashboard, from the published copy: no writer slot needed."""
+    def export(_documented: None, logical_date=None) -> None:
+        """The Excel report and the dashboard of the run's own day and month, from the
+        published copy: no writer slot needed."""
         from tthc.config import paths
         from tthc.pipeline import export as write_exports
 
-        write_exports(paths())
+        write_exports(paths(), day=extract_date(logical_date))
 
     ingested = ingest()
     wait_for_extract() >> ingested

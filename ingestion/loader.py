@@ -34,7 +34,7 @@ FILE_NAME = re.compile(r"^(?P<source>[a-z_]+)_(?P<date>\d{4}-\d{2}-\d{2})\.(csv|
 @dataclass
 class FileOutcome:
     path: Path
-    status: str  # pending | skipped | quarantined
+    status: str  # pending | skipped | quarantined; after the load checks current or quarantined
     load_id: str | None = None
     rows: int = 0
     issues: list[Issue] = field(default_factory=list)
@@ -123,37 +123,33 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, run_id: s
 
 
 def decide(con: duckdb.DuckDBPyConnection, load_id: str, issues: list[Issue]) -> None:
-    """After validation: make a pending load current (superseding its day's previous load), or quarantine it."""
+    """After validation: make a pending load current (superseding its day's previous load), or
+    quarantine it. Runs inside the caller's transaction, so that the checks' results and the
+    decisions they lead to are kept together or not at all (a retried task redoes both)."""
     now = dt.datetime.now()
-    con.begin()
-    try:
-        source, extract_date, file_name = con.execute(
-            "select source, extract_date, file_name from raw.load_manifest where load_id = ? and status = 'pending'",
-            [load_id],
-        ).fetchone()
-        if issues:
-            con.execute(
-                "update raw.load_manifest set status = 'quarantined', reason = ?, decided_at = ? where load_id = ?",
-                [_summary(issues), now, load_id],
-            )
-            con.executemany(
-                "insert into raw.quarantine_issues values (?, ?, ?, ?, ?, ?, ?)",
-                [(load_id, source, file_name, i.row_number, i.column, i.value, i.problem) for i in issues],
-            )
-        else:
-            con.execute(
-                "update raw.load_manifest set status = 'superseded', reason = ?, decided_at = ?, rebuild_pending = true "
-                "where source = ? and extract_date = ? and status = 'current'",
-                [f"replaced by {load_id}", now, source, extract_date],
-            )
-            con.execute(
-                "update raw.load_manifest set status = 'current', decided_at = ?, rebuild_pending = true where load_id = ?",
-                [now, load_id],
-            )
-        con.commit()
-    except Exception:
-        con.rollback()
-        raise
+    source, extract_date, file_name = con.execute(
+        "select source, extract_date, file_name from raw.load_manifest where load_id = ? and status = 'pending'",
+        [load_id],
+    ).fetchone()
+    if issues:
+        con.execute(
+            "update raw.load_manifest set status = 'quarantined', reason = ?, decided_at = ? where load_id = ?",
+            [_summary(issues), now, load_id],
+        )
+        con.executemany(
+            "insert into raw.quarantine_issues values (?, ?, ?, ?, ?, ?, ?)",
+            [(load_id, source, file_name, i.row_number, i.column, i.value, i.problem) for i in issues],
+        )
+    else:
+        con.execute(
+            "update raw.load_manifest set status = 'superseded', reason = ?, decided_at = ?, rebuild_pending = true "
+            "where source = ? and extract_date = ? and status = 'current'",
+            [f"replaced by {load_id}", now, source, extract_date],
+        )
+        con.execute(
+            "update raw.load_manifest set status = 'current', decided_at = ?, rebuild_pending = true where load_id = ?",
+            [now, load_id],
+        )
 
 
 def _record(con, load_id, source, extract_date, path, sha, rows, status, reason, run_id) -> None:

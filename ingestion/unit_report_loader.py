@@ -67,10 +67,16 @@ def load_report(con: duckdb.DuckDBPyConnection, path: Path, run_id: str, quarant
     try:
         tables = read_workbook(path)
     except ReportRejected as rejected:
-        con.execute("insert into raw.unit_report_files values (?, ?, ?, 'rejected', ?, ?, ?)",
-                    [report_id, path.name, str(path), rejected.reason, now, run_id])
-        _insert_many(con, "insert into raw.unit_report_issues values (?, ?, ?, ?, ?, ?, ?)", [
-            (report_id, path.name, i.sheet, i.row, i.column, i.value, i.problem) for i in rejected.issues])
+        con.execute("begin")  # the file and its issues together: a retry must not find one without the other
+        try:
+            con.execute("insert into raw.unit_report_files values (?, ?, ?, 'rejected', ?, ?, ?)",
+                        [report_id, path.name, str(path), rejected.reason, now, run_id])
+            _insert_many(con, "insert into raw.unit_report_issues values (?, ?, ?, ?, ?, ?, ?)", [
+                (report_id, path.name, i.sheet, i.row, i.column, i.value, i.problem) for i in rejected.issues])
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
         folder = quarantine / FOLDER
         folder.mkdir(parents=True, exist_ok=True)
         shutil.copy2(path, folder / f"{report_id[:12]}-{path.name}")

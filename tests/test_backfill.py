@@ -55,7 +55,7 @@ def test_a_corrected_extract_for_an_old_day_changes_exactly_what_depends_on_it(c
 
     before = {(r[0], r[1]): r for r in _processing(copy_of_built)}
     summary = run(copy_of_built, {day}, echo=lambda *_: None)
-    assert {f.path.name: f.status for f in summary.files if f.status != "skipped"} == {path.name: "pending"}
+    assert {f.path.name: f.status for f in summary.files if f.status != "skipped"} == {path.name: "current"}
     after = {(r[0], r[1]): r for r in _processing(copy_of_built)}
 
     changed = {key for key in after if after[key] != before.get(key)}

@@ -217,7 +217,8 @@ def test_a_file_missing_a_column_is_quarantined_named_and_the_rest_of_the_day_lo
     shutil.copy(services, landing / "services" / f"services_{day}.csv")
 
     summary = run(copy_of_built, {day}, echo=lambda *_: None)
-    assert {f.path.name: f.status for f in summary.files} == {f"dossiers_{day}.csv": "quarantined", f"services_{day}.csv": "pending"}
+    assert {f.path.name: f.status for f in summary.files} == {f"dossiers_{day}.csv": "quarantined", f"services_{day}.csv": "current"}
+    assert summary.lines()[0].endswith("2 file(s) seen — 1 current, 1 quarantined")
     text = "\n".join(status_lines(copy_of_built))
     assert f"dossiers_{day}.csv" in text and "column channel: required column is missing" in text
     with duckdb.connect(str(copy_of_built.warehouse), read_only=True) as con:
@@ -247,15 +248,79 @@ def test_a_failing_build_is_reported_plainly_by_the_cli(copy_of_built, capsys):
 
 
 def test_status_reports_each_sources_last_extract_and_freshness_fails_when_stale(home, capsys):
-    """Three days loaded with one never delivered between them; the extracts are from 2022,
-    so today the daily dossier source is stale and `status --freshness` fails."""
+    """Three days loaded with one never delivered between them, and no payments file at all;
+    the extracts are from 2022, so today the daily dossier source is stale and `status
+    --freshness` fails. Every source is listed, the one never loaded too."""
     from tthc import cli
 
     gap = START + dt.timedelta(days=1)
     (home.landing / "dossiers" / f"dossiers_{gap}.csv").unlink()
+    for payments in (home.landing / "payments").iterdir():
+        payments.unlink()
     run(home, dates_between(START, START + dt.timedelta(days=2)), echo=lambda *_: None)
     code = cli.main(["status", "--freshness"])
     out, err = capsys.readouterr()
-    assert f"dossiers   2 current load(s), extracts {START} .. {START + dt.timedelta(days=2)}, 1 day(s) missing" in out
+    assert f"dossiers           2 current load(s), extracts {START} .. {START + dt.timedelta(days=2)}, 1 day(s) missing" in out
+    assert "payments           never loaded" in out and "unit_reports       none received" in out
+    listed = [line.split()[0] for line in out.splitlines() if line.split()[1:2] in (["never"], ["none"]) or "current load" in line]
+    assert set(listed) >= {"dossiers", "payments", "report_submissions", "services", "unit_reports"}
     assert f"missing: {gap}" in out
     assert code == 1 and "source freshness failed" in err and "ERROR STALE" in err
+
+
+def test_a_validation_retried_after_a_failure_records_as_one_attempt_would(home, tmp_path_factory, monkeypatch):
+    """An Airflow task retried after its worker died midway: the load checks' results of the
+    retried run equal those of a run that never failed (no duplicates, none missing), and
+    every load ends current."""
+    import tthc.pipeline
+    from tthc.pipeline import ingest, validate_loads
+
+    days = dates_between(START, START + dt.timedelta(days=2))
+
+    def results(paths: Paths, run_id: str) -> list[tuple]:
+        with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+            return con.execute("""select suite, expectation, success, element_count, unexpected_count
+                                  from audit.validation_results where run_id = ? order by all""", [run_id]).fetchall()
+
+    clean = Paths(tmp_path_factory.mktemp("clean")).ensure()
+    shutil.copytree(home.landing, clean.landing, dirs_exist_ok=True)
+    ingest(clean, days, "the-run")
+    validate_loads(clean, "the-run", echo=lambda *_: None)
+
+    ingest(home, days, "the-run")
+    real = tthc.pipeline.decide
+
+    def dies_on_payments(con, load_id, issues):
+        if load_id.startswith("payments"):
+            raise RuntimeError("worker lost")
+        real(con, load_id, issues)
+
+    monkeypatch.setattr(tthc.pipeline, "decide", dies_on_payments)
+    with pytest.raises(RuntimeError, match="worker lost"):
+        validate_loads(home, "the-run", echo=lambda *_: None)
+    monkeypatch.setattr(tthc.pipeline, "decide", real)
+    validate_loads(home, "the-run", echo=lambda *_: None)          # the retry
+
+    assert results(home, "the-run") == results(clean, "the-run") and results(clean, "the-run")
+    with duckdb.connect(str(home.warehouse), read_only=True) as con:
+        assert {s for (s,) in con.execute("select distinct status from raw.load_manifest").fetchall()} == {"current"}
+
+
+def test_a_backfill_writes_the_report_and_dashboard_of_its_own_month(copy_of_built):
+    """Re-running 20/12/2021 after January was loaded writes December's workbook (payments
+    as of that day) and opens the dashboard on December; January's workbook is untouched."""
+    import json
+
+    from openpyxl import load_workbook
+
+    january = copy_of_built.reports / "bao_cao_month_2022_01.xlsx"
+    before = january.stat().st_mtime_ns
+    day = dt.date(2021, 12, 20)
+    run(copy_of_built, {day}, echo=lambda *_: None)
+    december = load_workbook(copy_of_built.reports / "bao_cao_month_2021_12.xlsx")
+    assert december["PL4 Xử lý hồ sơ"]["A2"].value == "Kỳ báo cáo: Tháng 12/2021 (chưa đủ kỳ; số liệu đến ngày 31/12/2021)"
+    assert december["PL5.1 Thanh toán đất đai"]["A4"].value.endswith("đến 20/12/2021")
+    assert january.stat().st_mtime_ns == before
+    html = copy_of_built.dashboard.read_text(encoding="utf-8")
+    data = json.loads(html.split("const DATA = ")[1].split(";\n")[0])
+    assert data["default_period"] == "month_2021_12"

@@ -137,7 +137,6 @@ def validate_loads(paths: Paths, run_id: str, echo=print) -> dict[str, list[Issu
                 f"(select load_id from raw.load_manifest where source = ? and status = 'pending')", [source]).df()
             echo(f"validating {len(pending)} {source} load(s), {len(frame):,} rows")
             outcomes = validate(paths.gx_project, f"{source}_load", frame, checks, ["_load_id", "_row_number"])
-            record(con, run_id, f"{source}_load", outcomes)
             issues: dict[str, list[Issue]] = defaultdict(list)
             for o in outcomes:
                 if o.success or o.check.severity != "error":
@@ -145,13 +144,36 @@ def validate_loads(paths: Paths, run_id: str, echo=print) -> dict[str, list[Issu
                 column = o.check.kwargs.get("column") or o.check.kwargs.get("column_B") or ",".join(o.check.kwargs.get("column_list", []))
                 for row in o.unexpected_rows:
                     issues[row["_load_id"]].append(Issue(f"fails check {o.check.name} ({o.check.explain})", row_number=row["_row_number"], column=column))
+            # the results and the decisions in one transaction: a task retried after a failure
+            # finds the loads still pending and records them once, as one attempt would
+            con.begin()
+            try:
+                record(con, run_id, f"{source}_load", outcomes)
+                for load_id in pending:
+                    decide(con, load_id, issues.get(load_id, []))
+                con.commit()
+            except BaseException:
+                con.rollback()
+                raise
             for load_id in pending:
-                decide(con, load_id, issues.get(load_id, []))
                 if load_id in issues:
                     quarantined[load_id] = issues[load_id]
                     path, sha = con.execute("select file_path, file_sha256 from raw.load_manifest where load_id = ?", [load_id]).fetchone()
                     write_quarantine_report(paths.quarantine, source, Path(path), load_id, sha, issues[load_id])
     return quarantined
+
+
+def settle(paths: Paths, files: list[FileOutcome]) -> None:
+    """Give each file loaded as 'pending' the status the load checks left it in (current,
+    quarantined), so that a run's summary says what became of every file."""
+    pending = [f for f in files if f.status == "pending"]
+    if not pending:
+        return
+    with connect(paths.warehouse, read_only=True) as con:
+        final = dict(con.execute("select load_id, status from raw.load_manifest where list_contains(?, load_id)",
+                                 [[f.load_id for f in pending]]).fetchall())
+    for f in pending:
+        f.status = final.get(f.load_id, f.status)
 
 
 def _checked_columns(checks) -> set[str]:
@@ -222,14 +244,22 @@ def document(paths: Paths, echo=print) -> None:
     echo(f"wrote the dbt docs {paths.dbt_docs}")
 
 
-def export(paths: Paths, echo=print) -> None:
-    """What people read, from the published copy: the Excel report of the latest month
-    (month to date) and the dashboard. ``tthc excel --period`` writes any other period."""
+def export(paths: Paths, echo=print, day: dt.date | None = None) -> None:
+    """What people read, from the published copy: the Excel report of the month of ``day``
+    (the run's extract day: a backfill of March writes March's, not September's) and the
+    dashboard opened on that month; without a day, the latest month. ``tthc excel
+    --period`` writes any other period."""
     from warehouse.dashboard import write_dashboard
     from warehouse.excel_report import write_report
 
-    workbook = write_report(paths.published, None, paths.reports)
-    write_dashboard(paths.published, paths.dashboard)
+    period_id = f"month_{day:%Y_%m}" if day else None
+    if period_id:
+        with connect(paths.published, read_only=True) as con:
+            if not con.execute("select 1 from marts.dim_report_period where period_id = ?", [period_id]).fetchall():
+                echo(f"no data for {day:%d/%m/%Y} in the marts: the Excel report is the latest month's")
+                period_id = None
+    workbook = write_report(paths.published, period_id, paths.reports, day)
+    write_dashboard(paths.published, paths.dashboard, period_id)
     echo(f"wrote the Excel report {workbook} and the dashboard {paths.dashboard}")
 
 
@@ -240,10 +270,11 @@ def run(paths: Paths, dates: set[dt.date] | None, run_id: str | None = None, ech
     echo(f"ingesting {len(dates) if dates else 'all'} day(s) of extracts")
     summary.files = ingest(paths, dates, summary.run_id, progress)
     summary.quarantined_after_validation = validate_loads(paths, summary.run_id, echo)
+    settle(paths, summary.files)
     summary.unit_reports = ingest_unit_reports(paths, summary.run_id, echo)
     build(paths, echo, full_refresh=full_refresh)
     summary.reconciliation = reconciliation_lines(paths)
     publish(paths, echo)
     document(paths, echo)
-    export(paths, echo)
+    export(paths, echo, day=max(dates) if dates else None)
     return summary

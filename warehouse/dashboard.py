@@ -23,9 +23,10 @@ TOP_GAPS = 25        # reconciliation rows shown
 TOP_FINDINGS = 25    # unit-report findings shown
 
 
-def write_dashboard(published: Path, target: Path) -> Path:
+def write_dashboard(published: Path, target: Path, period_id: str | None = None) -> Path:
+    """The page opens on ``period_id`` (a run's own month), else on the latest whole month."""
     with duckdb.connect(str(published), read_only=True) as con:
-        data = dashboard_data(con)
+        data = dashboard_data(con, period_id)
     # "</" would end the script element early; JSON allows the escaped form
     payload = json.dumps(data, ensure_ascii=False, default=str).replace("</", "<\\/")
     html = TEMPLATE.read_text(encoding="utf-8").replace(DATA_MARK, payload)
@@ -35,7 +36,7 @@ def write_dashboard(published: Path, target: Path) -> Path:
     return target
 
 
-def dashboard_data(con: duckdb.DuckDBPyConnection) -> dict:
+def dashboard_data(con: duckdb.DuckDBPyConnection, period_id: str | None = None) -> dict:
     periods = _records(con, """
         select period_id as id, period_label as label, period_kind as kind, is_partial as partial, as_of_day
         from marts.dim_report_period order by period_start, period_end, period_kind""")
@@ -43,7 +44,7 @@ def dashboard_data(con: duckdb.DuckDBPyConnection) -> dict:
         p["caption"] = period_caption(p["label"], p.pop("as_of_day"), p["partial"])
     # the latest whole month, not the two days of a month just begun
     months = [p for p in periods if p["kind"] == "month"]
-    shown = ([p for p in months if not p["partial"]] or months or periods)[-1:]
+    shown = [p for p in periods if p["id"] == period_id] or ([p for p in months if not p["partial"]] or months or periods)[-1:]
     scores = con.execute("""
         select kpi, period_id, scope, scope_code, unit_name, numerator, denominator, rate, target_rate, verdict,
             change_since_previous

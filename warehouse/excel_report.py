@@ -47,14 +47,15 @@ def workbook_name(period_id: str) -> str:
     return f"bao_cao_{period_id}.xlsx"
 
 
-def write_report(published: Path, period_id: str | None, out_dir: Path) -> Path:
+def write_report(published: Path, period_id: str | None, out_dir: Path, day: dt.date | None = None) -> Path:
     """Write ``bao_cao_<period_id>.xlsx`` into ``out_dir`` (replaced atomically) and return its path.
-    Without a period, the one a daily run reports: the latest month the extracts reach (month to date)."""
+    Without a period, the latest month the extracts reach (month to date). ``day``, a run's
+    extract day, caps the payments' report day (appendix 5 reports that day's totals)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     with duckdb.connect(str(published), read_only=True) as con:
         period_id = period_id or con.execute("select period_id from marts.dim_report_period where period_kind = 'month' "
                                              "order by period_start desc limit 1").fetchall()[0][0]
-        context = report_context(con, period_id)
+        context = report_context(con, period_id, day)
         book = Workbook()
         book.remove(book.active)
         for layout in SHEETS:
@@ -67,7 +68,7 @@ def write_report(published: Path, period_id: str | None, out_dir: Path) -> Path:
     return target
 
 
-def report_context(con: duckdb.DuckDBPyConnection, period_id: str) -> dict:
+def report_context(con: duckdb.DuckDBPyConnection, period_id: str, day: dt.date | None = None) -> dict:
     """The period and the dates the sheets name: the payments' report day, the GRIS quarter."""
     found = con.execute("select period_label, period_start, period_end, as_of_day, is_partial from marts.dim_report_period "
                         "where period_id = ?", [period_id]).fetchall()
@@ -75,7 +76,8 @@ def report_context(con: duckdb.DuckDBPyConnection, period_id: str) -> dict:
         known = [r[0] for r in con.execute("select period_id from marts.dim_report_period order by period_start, period_id").fetchall()]
         raise PeriodNotFound(f"no period {period_id!r} in the marts; known: {', '.join(known)}")
     label, start, end, as_of_day, partial = found[0]
-    payments_date = con.execute("select least(?, max(report_date)) from marts.rpt_payments", [as_of_day]).fetchall()[0][0] or as_of_day
+    last = min(as_of_day, day) if day else as_of_day
+    payments_date = con.execute("select least(?, max(report_date)) from marts.rpt_payments", [last]).fetchall()[0][0] or last
     gris = con.execute("""
         select period_start, period_label from marts.fct_report_submission_status
         where system = 'GRIS' and period_start <= ?

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
+from ingestion.contracts import sources
 from tthc.config import Paths
 
 
@@ -14,14 +15,20 @@ def status_lines(paths: Paths) -> list[str]:
     con = duckdb.connect(str(paths.warehouse), read_only=True)
     try:
         lines = [f"warehouse  {paths.warehouse}", f"published  {paths.published}", ""]
-        for source, current, first, last, days, pending in con.execute("""
+        loaded = {source: rest for source, *rest in con.execute("""
             select source, count(*) filter (where status = 'current'),
                    min(extract_date) filter (where status = 'current'), max(extract_date) filter (where status = 'current'),
                    count(distinct extract_date) filter (where status = 'current'),
-                   count(*) filter (where status = 'pending')
-            from raw.load_manifest group by source order by source""").fetchall():
-            span = (last - first).days + 1 if first else 0
-            lines.append(f"{source:10} {current} current load(s), extracts {first} .. {last}"
+                   count(*) filter (where status = 'pending'), count(*) filter (where status = 'quarantined')
+            from raw.load_manifest group by source""").fetchall()}
+        for source in sorted(set(sources()) | set(loaded)):  # every source the contracts name, loaded or not
+            current, first, last, days, pending, quarantined = loaded.get(source, (0, None, None, 0, 0, 0))
+            if not current:
+                lines.append(f"{source:18} never loaded" + (f" ({pending} pending, {quarantined} quarantined)"
+                                                            if pending or quarantined else ""))
+                continue
+            span = (last - first).days + 1
+            lines.append(f"{source:18} {current} current load(s), extracts {first} .. {last}"
                          + (f", {span - days} day(s) missing" if span > days else "")
                          + (f", {pending} pending" if pending else ""))
             if span > days:
@@ -30,6 +37,8 @@ def status_lines(paths: Paths) -> list[str]:
                     where cast(d as date) not in (select extract_date from raw.load_manifest where source = ? and status = 'current')
                     order by 1 limit 10""", [first, last, source]).fetchall()
                 lines.append("           missing: " + ", ".join(str(m[0]) for m in missing))
+        reports = dict(con.execute("select status, count(*) from raw.unit_report_files group by status").fetchall())
+        lines.append(f"{'unit_reports':18} " + (", ".join(f"{n} {s}" for s, n in sorted(reports.items())) or "none received"))
         quarantined = con.execute("""
             select m.file_name, m.load_id, m.reason, m.received_at from raw.load_manifest m
             where m.status = 'quarantined' order by m.received_at desc limit 20""").fetchall()
