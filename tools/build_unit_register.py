@@ -160,14 +160,16 @@ def main() -> int:
     units.insert(0, dict(unit_code="70", unit_name="Tỉnh Bình Phước", unit_kind="province", tier="province",
                          district_code="", parent_code="", section="", report_order=0,
                          valid_from=OPEN_START, valid_to=""))
-    # Units the reports name that the portal does not route dossiers to: the land office
+    # Units the reports name that the 2022 portal routes no dossiers to: the land office
     # whose branches appendix 4 prints as one row, and the service centre of appendix 5.
+    # Both are provincial units, in section A after the departments, so that a dossier
+    # they receive is in every total (docs/decisions/0012).
     units.insert(22, dict(unit_code="VPDKDD", unit_name="Văn phòng Đăng ký đất đai tỉnh", unit_kind="land_office",
-                          tier="province", district_code="", parent_code="DEP-TNMT", section="", report_order=0,
-                          valid_from=OPEN_START, valid_to=""))
+                          tier="province", district_code="", parent_code="DEP-TNMT", section="A",
+                          report_order=len(DEPARTMENTS) + 1, valid_from=OPEN_START, valid_to=""))
     units.insert(23, dict(unit_code="TTPVHCC", unit_name="Trung tâm Phục vụ hành chính công tỉnh", unit_kind="service_centre",
-                          tier="province", district_code="", parent_code="70", section="", report_order=0,
-                          valid_from=OPEN_START, valid_to=""))
+                          tier="province", district_code="", parent_code="70", section="A",
+                          report_order=len(DEPARTMENTS) + 2, valid_from=OPEN_START, valid_to=""))
     for u in units:
         if u["unit_kind"] == "land_branch":
             u["parent_code"] = "VPDKDD"
