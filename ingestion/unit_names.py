@@ -10,6 +10,11 @@ typos ("Bù Gi Mập").
 Communes share names across districts (Tân Thành, Tân Hưng, Minh Hưng …), so a commune
 is only ever matched inside one district, and a name that still fits several units, or
 none, comes back unresolved with its candidates. Nothing is guessed.
+
+Names are looked up among the units of the province the platform serves on the report's
+day (Bình Phước, 70, to 30/06/2025; today's Đồng Nai, 75, from 01/07/2025), unless the
+caller names another: a workbook of the former Đồng Nai portal resolves with
+``province="75"`` and a day before the merger.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ LAND_BRANCH = re.compile(r"^(?:cn|chi nhanh)\s*(?:van phong|vp)\s*(?:dang ky|dk)
 # Phrases that mean "every commune of the district in context" (004's "Các xã phường").
 ALL_COMMUNES = re.compile(r"^cac xa(?: phuong)?(?: thi tran)?$|^cap xa(?: truc thuoc)?$")
 FUZZY_CUTOFF = 0.85
+MERGER = date(2025, 7, 1)  # Bình Phước joins Đồng Nai (Nghị quyết 202/2025/QH15)
 
 
 def plain(text: str, keep_marks: bool = False) -> str:
@@ -76,11 +82,18 @@ class Unit:
     district_code: str
     valid_from: date
     valid_to: date | None
+    province: str = ""               # the province the version belongs to: 70, or 75 (before and after 2025)
     marked: str = ""                 # the name without its type word, plain but with marks: 'lộc thạnh'
     key: str = ""                    # the same without marks or spaces: 'locthanh'
 
     def valid_on(self, day: date | None) -> bool:
         return day is None or (self.valid_from <= day and (self.valid_to is None or day <= self.valid_to))
+
+    def in_province(self, province: str | None) -> bool:
+        """In the given province; by default in the province the platform served then."""
+        if province is not None:
+            return self.province == province
+        return (self.province == "70") or (self.province == "75" and self.valid_from >= MERGER)
 
     def label(self, register: "UnitRegister") -> str:
         district = register.district_name(self.district_code)
@@ -123,6 +136,7 @@ class UnitRegister:
                  units[h["unit_code"]]["unit_kind"], h["district_code"],
                  date.fromisoformat(h["valid_from"]),
                  date.fromisoformat(h["valid_to"]) if h["valid_to"] else None,
+                 province=h["province_code"],
                  marked=split_type(plain(h["unit_name"], keep_marks=True))[1],
                  key=split_type(plain(h["unit_name"]))[1].replace(" ", ""))
             for h in history
@@ -133,14 +147,15 @@ class UnitRegister:
         return names[0] if names else ""
 
     def resolve(self, name: str, *, district: str | None = None, kinds: set[str] | None = None,
-                on: date | None = None) -> Resolution:
+                on: date | None = None, province: str | None = None) -> Resolution:
         """One name; ``district`` is the code the table's context gives, ``kinds`` the unit kinds
-        its section admits, ``on`` the day the report speaks of (units valid that day only)."""
+        its section admits, ``on`` the day the report speaks of (units valid that day only),
+        ``province`` another province than the platform's (the former Đồng Nai: 75)."""
         head, suffixes = split_place(name)
         for part in suffixes:                     # "... - huyện Bù Đốp - tỉnh Bình Phước"
             word, core = split_type(part)
             if word in DISTRICT_TYPES:
-                found = self._match(core, core, {"district"}, None, on, DISTRICT_TYPES[word])
+                found = self._match(core, core, {"district"}, None, on, DISTRICT_TYPES[word], province=province)
                 if found.status != "resolved":
                     return Resolution(name, None, found.status, candidates=found.candidates)
                 district = found.code
@@ -151,7 +166,7 @@ class UnitRegister:
         branch = LAND_BRANCH.match(head)
         if branch:
             word, core = split_type(head[branch.end():])
-            found = self._match(core, core, {"district"}, None, on, None)
+            found = self._match(core, core, {"district"}, None, on, None, province=province)
             if found.status != "resolved":
                 return Resolution(name, None, found.status, candidates=found.candidates)
             return Resolution(name, f"LRB-{found.code}", "resolved", found.how)
@@ -165,13 +180,14 @@ class UnitRegister:
         else:
             wanted_type = None
         marked = split_type(split_place(name, keep_marks=True)[0])[1]
-        return self._match(core, marked, kinds, district, on, wanted_type, name)
+        return self._match(core, marked, kinds, district, on, wanted_type, name, province)
 
-    def _match(self, core: str, marked: str, kinds, district, on, wanted_type, name: str | None = None) -> Resolution:
+    def _match(self, core: str, marked: str, kinds, district, on, wanted_type, name: str | None = None,
+               province: str | None = None) -> Resolution:
         """``core``: the name without type word, plain; ``marked``: the same with its marks kept."""
         name = name or core
         key = core.replace(" ", "")
-        pool = [v for v in self.versions if v.valid_on(on) and (kinds is None or v.kind in kinds)
+        pool = [v for v in self.versions if v.valid_on(on) and v.in_province(province) and (kinds is None or v.kind in kinds)
                 and (district is None or v.kind not in ("commune", "land_branch") or v.district_code == district)]
         for how, matches in (
             ("exact", [v for v in pool if v.marked == marked]),

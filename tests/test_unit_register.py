@@ -20,12 +20,42 @@ def seed(name: str) -> list[dict]:
 
 def test_register_holds_every_tier_with_official_codes():
     units = seed("units")
+    reported = [u for u in units if u["section"]]               # the units of the 2022 reports
     kinds = {}
-    for u in units:
+    for u in reported:
         kinds[u["unit_kind"]] = kinds.get(u["unit_kind"], 0) + 1
-    assert kinds == {"province": 2, "department": 21, "land_office": 1, "service_centre": 1,
-                     "land_branch": 11, "district": 11, "commune": 111}
-    assert {u["unit_code"] for u in units if u["unit_kind"] == "district"} == {str(c) for c in range(688, 699)}
+    assert kinds == {"department": 21, "land_office": 1, "service_centre": 1, "land_branch": 11, "district": 11, "commune": 111}
+    assert {u["unit_code"] for u in reported if u["unit_kind"] == "district"} == {str(c) for c in range(688, 699)}
+    assert {u["unit_code"] for u in units if u["unit_kind"] == "province"} == {"70", "75"}
+
+
+def test_register_holds_todays_dong_nai_and_the_former_one():
+    """The 95 communes and wards of today's Đồng Nai from 01/07/2025 (the vietnamadminunits
+    data set), its departments, and the former Đồng Nai's 11 districts and 159 communes as
+    predecessors, each with its successor."""
+    history = seed("unit_history")
+    today = [h for h in history if h["valid_from"] == "2025-07-01" and h["valid_to"] == ""]
+    communes = [h for h in today if h["unit_type"] in ("Xã", "Phường")]
+    assert len(communes) == 95 and {h["parent_code"] for h in communes} == {"75"}
+    assert sum(h["unit_type"] == "Phường" for h in communes) == 23             # 23 wards, 72 communes
+    assert {h["unit_name"] for h in today if h["unit_code"].startswith("DN-")} >= {
+        "Sở Tài chính", "Sở Nông nghiệp và Môi trường", "Sở Xây dựng", "Sở Khoa học và Công nghệ", "Sở Nội vụ"}
+    former = [h for h in history if h["province_code"] == "75" and h["valid_to"] == "2025-06-30"]
+    assert sum(h["unit_type"] in ("Huyện", "Thành phố") for h in former) == 11
+    crosswalk = {r["old_code"]: r for r in seed("unit_crosswalk_2025")}
+    former_communes = [h["unit_code"] for h in former if h["parent_code"] not in ("75", "")]
+    assert len(former_communes) == 159 and all(crosswalk[c]["new_code"] for c in former_communes)
+    assert crosswalk["25993"]["new_name"] == "Phường Trảng Dài"                 # Biên Hòa's Trảng Dài goes on
+
+
+def test_departments_have_a_cited_successor_or_say_none_is_known():
+    crosswalk = {r["old_code"]: r for r in seed("unit_crosswalk_2025")}
+    assert (crosswalk["DEP-KHDT"]["new_code"], crosswalk["DEP-TC"]["new_code"]) == ("DN-TC", "DN-TC")
+    assert crosswalk["DEP-TNMT"]["new_code"] == crosswalk["DEP-NNPTNT"]["new_code"] == "DN-NNMT"
+    assert "Nghị định 45/2025/NĐ-CP" in crosswalk["DEP-GTVT"]["basis"]
+    unknown = [r for r in crosswalk.values() if not r["new_code"]]
+    assert {r["old_code"] for r in unknown} >= {"DEP-NGV", "DEP-BHXH", "DEP-CT", "TTPVHCC", "VPDKDD"}
+    assert all(r["basis"].startswith("no successor known for certain") for r in unknown)
 
 
 def test_history_covers_chon_thanh_becoming_a_town_and_the_2025_merger():
@@ -36,13 +66,14 @@ def test_history_covers_chon_thanh_becoming_a_town_and_the_2025_merger():
     became_wards = [h for (code, start), h in versions.items() if start == "2022-10-01" and h["unit_type"] == "Phường"]
     assert len(became_wards) == 5
     after = [h for h in versions.values() if h["valid_from"] == "2025-07-01"]
-    assert sum(h["parent_code"] == "75" for h in after) == 40           # 40 new communes of Đồng Nai
+    from_binh_phuoc = [h for h in after if h["parent_code"] == "75" and h["unit_code"].isdigit() and int(h["unit_code"]) < 25500]
+    assert len(from_binh_phuoc) == 40                                  # 40 new communes on Bình Phước's land
     assert not [h for h in versions.values() if h["valid_to"] == "" and h["district_code"]]  # no district today
 
 
 def test_crosswalk_maps_the_111_old_communes_onto_40_new_ones():
     rows = seed("unit_crosswalk_2025")
-    communes = [r for r in rows if r["old_code"] != "70"]
+    communes = [r for r in rows if r["old_code"].isdigit() and 25000 < int(r["old_code"]) < 25500]  # Bình Phước's codes
     assert len(communes) == 111 and len({r["new_code"] for r in communes}) == 40
     by_old = {r["old_code"]: r for r in rows}
     assert by_old["25198"]["new_name"] == "Phường Bình Phước"            # Phường Tân Đồng, Đồng Xoài
@@ -114,7 +145,7 @@ def test_marts_report_by_units_then_and_by_todays_units(built):
 
     with duckdb.connect(str(built.published), read_only=True) as con:
         today = dict(con.execute("select unit_code, current_unit_code from marts.dim_unit "
-                                 "where unit_code in ('25198', '25195', '689', 'DEP-YT', '70')").fetchall())
+                                 "where unit_code in ('25198', '25195', '689', 'DEP-YT', 'DEP-KHDT', 'DEP-NGV', '70')").fetchall())
         then = con.execute("select unit_name from marts.fct_online_dossier_rate "
                            "where period_id = 'month_2021_12' and unit_code = '25432'").fetchall()
         by_today = con.execute("""select sum(online_dossiers), sum(total_dossiers), count(*), max(units_merged)
@@ -122,8 +153,27 @@ def test_marts_report_by_units_then_and_by_todays_units(built):
         province = con.execute("""select online_dossiers, total_dossiers from marts.fct_online_dossier_rate
                                   where period_id = 'month_2021_12' and unit_code = '70'""").fetchall()[0]
         communes_today = con.execute("""select count(distinct current_unit_code) from marts.dim_unit
-                                        where unit_kind = 'commune'""").fetchall()[0][0]
-    assert today == {"25198": "25195", "25195": "25195", "689": None, "DEP-YT": None, "70": "75"}
+                                        where unit_kind = 'commune' and section is not null""").fetchall()[0][0]
+        merged = con.execute("""select current_unit_name, units_merged from marts.fct_online_dossier_rate_by_current_unit
+                                where period_id = 'month_2021_12' and current_unit_code = 'DN-TC'""").fetchall()
+    # a department goes on in today's department of its field; none where none is known for certain
+    assert today == {"25198": "25195", "25195": "25195", "689": None, "DEP-YT": "DN-YT", "DEP-KHDT": "DN-TC",
+                     "DEP-NGV": None, "70": "75"}
+    assert merged == [("Sở Tài chính", 2)]                # Kế hoạch và Đầu tư and Tài chính, summed
     assert then == [("Thị trấn Chơn Thành",)]             # named as it was, not Phường Hưng Long
     assert by_today[:2] == province                       # regrouping loses and adds nothing
     assert by_today[3] > 1 and communes_today == 40       # old communes gathered under the 40 of 2025
+
+
+def test_names_of_the_former_dong_nai_and_of_today_resolve_on_their_dates():
+    """Before the merger a 2024 workbook of the former Đồng Nai resolves when its province
+    is given, and never by default (the platform then served Bình Phước); after it, today's
+    communes and departments resolve by default."""
+    units = register()
+    before, after = dt.date(2024, 5, 1), dt.date(2025, 8, 1)
+    old = units.resolve("UBND phường Tân Phong - Thành phố Biên Hòa", on=before, province="75")
+    assert (old.status, old.code) == ("resolved", "25996")
+    assert units.resolve("UBND phường Tân Phong - Thành phố Biên Hòa", on=before).status != "resolved"
+    assert units.resolve("Phường Tân Triều", on=after).code == "26188"             # Tân Phong's successor
+    assert units.resolve("Sở Nông nghiệp và Môi trường", on=after).code == "DN-NNMT"
+    assert units.resolve("Sở Nông nghiệp và Môi trường", on=before).status != "resolved"

@@ -14,7 +14,14 @@ its outputs are committed:
   communes wards; 01/07/2025, the district tier ends and Bình Phước joins Đồng Nai (75).
 - ``dbt_project/seeds/unit_crosswalk_2025.csv``: each of the 111 old communes and the new
   unit it became part of (none was divided between new units), from the package's
-  ``converter_2025.json``.
+  ``converter_2025.json``; the same for the 159 communes of the former Đồng Nai (one was
+  divided: it goes to the package's default successor, and the row says so); and each
+  department of Bình Phước with the department of today's Đồng Nai that took over its
+  field, or no successor where none is known for certain (docs/decisions/0013).
+- Today's Đồng Nai (75, from 01/07/2025): its 95 communes and wards, and the former
+  Đồng Nai's 11 districts and 159 communes as predecessors (province 75 before the
+  merger), so that an extract or a workbook of the old Đồng Nai portal resolves; the
+  provincial departments of Nghị định 45/2025/NĐ-CP.
 - ``tthc/generator/calibration.csv``: per unit, the dossiers received and received
   online over 15/12/2021–14/03/2022 as printed in appendix 2 (appendix 4 for the
   departments appendix 2 does not list), which the demo generator scales to a daily rate.
@@ -88,6 +95,35 @@ def key(name: str, keep_marks: bool = False) -> str:
                 break
     text = text.split("(")[0]
     return "".join(c for c in text if c.isalnum())
+
+
+# The departments of today's Đồng Nai that the register holds: those Nghị định 45/2025/NĐ-CP
+# (28/02/2025) organises in every province, and the provincial police. The new province
+# has 14 specialised agencies (Nghị quyết 202/2025/QH15 merged the provinces from
+# 01/07/2025); the two not listed here are not verified, so they are not invented.
+DONG_NAI_DEPARTMENTS = [
+    ("DN-NV", "Sở Nội vụ"), ("DN-TP", "Sở Tư pháp"), ("DN-TC", "Sở Tài chính"), ("DN-SCT", "Sở Công Thương"),
+    ("DN-NNMT", "Sở Nông nghiệp và Môi trường"), ("DN-XD", "Sở Xây dựng"), ("DN-KHCN", "Sở Khoa học và Công nghệ"),
+    ("DN-VHTTDL", "Sở Văn hóa, Thể thao và Du lịch"), ("DN-GDDT", "Sở Giáo dục và Đào tạo"), ("DN-YT", "Sở Y tế"),
+    ("DN-TTR", "Thanh tra tỉnh"), ("DN-VP", "Văn phòng Ủy ban nhân dân tỉnh"), ("DN-CA", "Công an tỉnh"),
+]
+ND45 = "Nghị định 45/2025/NĐ-CP (the field's department in every province); Nghị quyết 202/2025/QH15 (the merger)"
+# Bình Phước's units and the unit of today's Đồng Nai that took over their field on
+# 01/07/2025; None where no source verified here names one (the register says so).
+DEPARTMENT_SUCCESSORS = {
+    "DEP-GDDT": ("DN-GDDT", ND45), "DEP-SCT": ("DN-SCT", ND45), "DEP-GTVT": ("DN-XD", ND45),
+    "DEP-KHDT": ("DN-TC", ND45), "DEP-KHCN": ("DN-KHCN", ND45), "DEP-LDTBXH": ("DN-NV", ND45 + "; parts went to Y tế and GD&ĐT"),
+    "DEP-NV": ("DN-NV", ND45), "DEP-NNPTNT": ("DN-NNMT", ND45), "DEP-TNMT": ("DN-NNMT", ND45), "DEP-XD": ("DN-XD", ND45),
+    "DEP-VHTTDL": ("DN-VHTTDL", ND45), "DEP-YT": ("DN-YT", ND45), "DEP-TTTT": ("DN-KHCN", ND45 + "; press went to VH-TT-DL"),
+    "DEP-TP": ("DN-TP", ND45), "DEP-TC": ("DN-TC", ND45), "DEP-CA": ("DN-CA", "Nghị quyết 202/2025/QH15: one province, one police"),
+    "DEP-TTDVVL": (None, "a public service centre, not a department: its place in 2025 is not verified"),
+    "DEP-NGV": (None, "Sở Ngoại vụ is kept only in some provinces (Nghị định 45/2025/NĐ-CP); Đồng Nai's choice not verified"),
+    "DEP-BQLKKT": (None, "management boards are outside Nghị định 45/2025/NĐ-CP; the merged board not verified"),
+    "DEP-BHXH": (None, "social insurance is a central agency reorganised by region in 2025; not verified"),
+    "DEP-CT": (None, "the tax department is a central agency reorganised in 2025; not verified"),
+    "VPDKDD": (None, "the land registration office of the merged province not verified"),
+    "TTPVHCC": (None, "the public service centre of the merged province not verified"),
+}
 
 
 def main() -> int:
@@ -173,14 +209,19 @@ def main() -> int:
     for u in units:
         if u["unit_kind"] == "land_branch":
             u["parent_code"] = "VPDKDD"
+    for u in units:
+        if u["unit_kind"] == "land_branch":
+            successor = (None, "the land registration branches of the merged province not verified")
+            DEPARTMENT_SUCCESSORS[u["unit_code"]] = successor
     history, crosswalk = history_and_crosswalk(units, data)
     continuing = {h["unit_code"] for h in history if h["valid_from"] == MERGED_FROM}
     for u in units:
         if u["unit_code"] not in continuing:
             u["valid_to"] = LAST_DAY_BEFORE_MERGER
-    units.append(dict(unit_code="75", unit_name="Tỉnh Đồng Nai", unit_kind="province", tier="province",
-                      district_code="", parent_code="", section="", report_order=0,
-                      valid_from=MERGED_FROM, valid_to=""))
+    dn_units, dn_history, dn_crosswalk = dong_nai(data)
+    units += dn_units
+    history += dn_history
+    crosswalk += dn_crosswalk
     seeds = ROOT / "dbt_project" / "seeds"
     write_csv(seeds / "units.csv", units)
     write_csv(seeds / "unit_history.csv", history)
@@ -232,11 +273,81 @@ def history_and_crosswalk(units: list[dict], data: Path) -> tuple[list[dict], li
     for new_code, new_name in sorted({(c["new_code"], c["new_name"]) for c in crosswalk}):
         history.append(dict(unit_code=new_code, valid_from=MERGED_FROM, valid_to="", unit_name=new_name,
                             unit_type=unit_type(new_name), parent_code="75", district_code=""))
-    history.append(dict(unit_code="75", valid_from=MERGED_FROM, valid_to="", unit_name="Tỉnh Đồng Nai",
-                        unit_type="Tỉnh", parent_code="", district_code=""))
+    for c in crosswalk:
+        c["basis"] = CONVERTER
     crosswalk.append(dict(old_code="70", new_code="75", valid_from=MERGED_FROM,
-                          old_name="Tỉnh Bình Phước", new_name="Tỉnh Đồng Nai"))
+                          old_name="Tỉnh Bình Phước", new_name="Tỉnh Đồng Nai", basis="Nghị quyết 202/2025/QH15"))
+    dn_names = dict(DONG_NAI_DEPARTMENTS)
+    for old_code, (new_code, basis) in DEPARTMENT_SUCCESSORS.items():
+        old_name = next(u["unit_name"] for u in units if u["unit_code"] == old_code)
+        crosswalk.append(dict(old_code=old_code, new_code=new_code or "", valid_from=MERGED_FROM, old_name=old_name,
+                              new_name=dn_names.get(new_code, "") if new_code else "",
+                              basis=basis if new_code else "no successor known for certain: " + basis))
+    for h in history:
+        h["province_code"] = "75" if h["valid_from"] == MERGED_FROM else "70"
     return history, crosswalk
+
+
+CONVERTER = "vietnamadminunits 1.0.3, converter_2025.json"
+
+
+def dong_nai(data: Path) -> tuple[list[dict], list[dict], list[dict]]:
+    """Today's Đồng Nai and the former Đồng Nai it grew from: the 95 communes and wards in
+    force from 01/07/2025 that are not Bình Phước's 40 (those are in the register already),
+    the former province's 11 districts and 159 communes (valid to 30/06/2025 unless their
+    code goes on), the province 75 before and after, and today's departments."""
+    with sqlite3.connect(data) as db:
+        old = db.execute("select districtCode, district, wardCode, ward, provinceKey, districtKey, wardKey "
+                         "from admin_units_legacy where provinceCode = '75' order by districtCode, wardCode").fetchall()
+        new = {key: (code, name) for code, name, key in db.execute(
+            "select wardCode, ward, wardKey from admin_units where provinceCode = '75'")}
+    converter = json.loads((data.parent / "converter_2025.json").read_text(encoding="utf-8"))
+    merged_into = {o: new[n] for n, olds in converter["DICT_PROVINCE_WARD_NO_DIVIDED"]["tinhdongnai"].items()
+                   for o in olds if o.startswith("tinhdongnai_")}
+    divided = {o: next(new[w["newWardKey"]] for w in ws if w["isDefaultNewWard"])
+               for o, ws in converter["DICT_PROVINCE_WARD_DIVIDED"].get("tinhdongnai", {}).items()}
+    bp_new = {n for n, olds in converter["DICT_PROVINCE_WARD_NO_DIVIDED"]["tinhdongnai"].items()
+              if any(o.startswith("tinhbinhphuoc_") for o in olds)}
+    continuing = {code for code, _ in new.values()}
+    before = dict(valid_from=OPEN_START, valid_to=LAST_DAY_BEFORE_MERGER, province_code="75")
+    units, history, crosswalk = [], [], []
+
+    def unit(code, name, kind, tier, district, parent, start, end):
+        units.append(dict(unit_code=code, unit_name=name, unit_kind=kind, tier=tier, district_code=district,
+                          parent_code=parent, section="", report_order=0, valid_from=start, valid_to=end))
+
+    for dcode, dname in sorted({(d, n) for d, n, *_ in old}):
+        unit(dcode, dname, "district", "district", dcode, "75", OPEN_START, LAST_DAY_BEFORE_MERGER)
+        history.append(dict(unit_code=dcode, **before, unit_name=dname, unit_type=unit_type(dname),
+                            parent_code="75", district_code=dcode))
+    for dcode, _, wcode, wname, pkey, dkey, wkey in old:
+        full_key = f"{pkey}_{dkey}_{wkey}"
+        unit(wcode, wname, "commune", "commune", dcode, dcode, OPEN_START, "" if wcode in continuing else LAST_DAY_BEFORE_MERGER)
+        history.append(dict(unit_code=wcode, **before, unit_name=wname, unit_type=unit_type(wname),
+                            parent_code=dcode, district_code=dcode))
+        new_code, new_name = merged_into.get(full_key) or divided[full_key]
+        crosswalk.append(dict(old_code=wcode, new_code=new_code, valid_from=MERGED_FROM, old_name=wname, new_name=new_name,
+                              basis=CONVERTER + ("; divided between new communes: the package's default successor"
+                                                 if full_key in divided else "")))
+    for key_, (code, name) in sorted(new.items(), key=lambda kv: kv[1][0]):
+        if key_ in bp_new:
+            continue
+        history.append(dict(unit_code=code, valid_from=MERGED_FROM, valid_to="", unit_name=name, unit_type=unit_type(name),
+                            parent_code="75", district_code="", province_code="75"))
+    history.append(dict(unit_code="75", **before, unit_name="Tỉnh Đồng Nai", unit_type="Tỉnh", parent_code="", district_code=""))
+    history.append(dict(unit_code="75", valid_from=MERGED_FROM, valid_to="", unit_name="Tỉnh Đồng Nai", unit_type="Tỉnh",
+                        parent_code="", district_code="", province_code="75"))
+    units.append(dict(unit_code="75", unit_name="Tỉnh Đồng Nai", unit_kind="province", tier="province", district_code="",
+                      parent_code="", section="", report_order=0, valid_from=OPEN_START, valid_to=""))
+    for code, name in DONG_NAI_DEPARTMENTS:
+        unit(code, name, "department", "province", "", "75", MERGED_FROM, "")
+        history.append(dict(unit_code=code, valid_from=MERGED_FROM, valid_to="", unit_name=name, unit_type=unit_type(name),
+                            parent_code="75", district_code="", province_code="75"))
+    # the statistics office gives each new commune the code of one it merges: none is new
+    missing = [code for k, (code, _) in new.items() if k not in bp_new and code not in {u["unit_code"] for u in units}]
+    if missing:
+        raise SystemExit(f"new communes of Đồng Nai whose code no former commune had: {missing}")
+    return units, history, crosswalk
 
 
 def write_csv(path: Path, rows: list[dict]) -> None:

@@ -77,7 +77,7 @@ def kpi_summary(paths: Paths) -> list[str]:
         f"Data Docs (validation results)    {paths.data_docs}",
         f"Dashboard (opens offline)         {paths.dashboard}",
         f"dbt docs (models, lineage)        {paths.dbt_docs}",
-        f"Excel reports                     {paths.reports} (the latest month; {SUMMARY_PERIOD}, seed 000's period)",
+        f"Excel reports                     {paths.reports} (the month of the last day; {SUMMARY_PERIOD}, seed 000's period)",
         "Query it, e.g.:",
         f"  .venv/bin/python -c \"import duckdb; print(duckdb.connect('{paths.published}', read_only=True).sql("
         f"\\\"select stt, row_label, received_total, closed_otherwise from marts.rpt_processing_report where period_id = '{SUMMARY_PERIOD}' order by sort_key\\\"))\"",

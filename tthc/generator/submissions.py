@@ -49,7 +49,8 @@ def _periods(first: dt.date, last: dt.date, months: int) -> list[dt.date]:
 
 def _entries(rng, obligations: pd.DataFrame, units: pd.DataFrame, period_start: dt.date, period_end: dt.date) -> pd.DataFrame:
     rows = []
-    communes = units.loc[units["unit_kind"] == "commune", "unit_code"].to_numpy()
+    # the communes of the platform's reports (the register also holds the former Đồng Nai's)
+    communes = units.loc[(units["unit_kind"] == "commune") & units["section"].fillna("").ne(""), "unit_code"].to_numpy()
     for ob in obligations.itertuples():
         who = communes if ob.unit_kind == "commune" else np.array([ob.unit_code])
         p = P_ENTERED.get(ob.form_code) if ob.system == "GRIS" else P_LRIS_ENTERED.get(ob.unit_code, P_LRIS_OTHER)

@@ -11,6 +11,7 @@ select
     h.unit_type,
     u.unit_kind,
     h.parent_code,
-    h.district_code
+    h.district_code,
+    h.province_code
 from {{ ref('unit_history') }} as h
 inner join {{ ref('units') }} as u on u.unit_code = h.unit_code

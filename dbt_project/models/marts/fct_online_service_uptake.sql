@@ -18,13 +18,15 @@ catalogue_at_end as (
         on s.valid_from <= p.as_of_day and (s.valid_to is null or p.as_of_day < s.valid_to)
 ),
 
+-- the units the period reports (dim_report_period_unit), each with the services it provides
 provided as (
     select c.period_id, u.unit_code, c.service_code, c.is_online_service
     from catalogue_at_end as c
-    inner join {{ ref('dim_unit') }} as u
-        on (u.unit_kind = 'department' and c.tier = 'province' and c.agency_code = u.unit_code)
+    inner join {{ ref('dim_report_period_unit') }} as r on r.period_id = c.period_id
+    inner join {{ ref('dim_unit') }} as u on u.unit_code = r.unit_code and (
+        (u.unit_kind = 'department' and c.tier = 'province' and c.agency_code = u.unit_code)
         or (u.unit_kind = 'land_branch' and c.tier = 'province' and c.agency_code = 'DEP-TNMT')
-        or (u.unit_kind in ('district', 'commune') and c.tier = u.unit_kind)
+        or (u.unit_kind in ('district', 'commune') and c.tier = u.unit_kind))
 ),
 
 used as (
