@@ -222,6 +222,7 @@ def main() -> int:
     units += dn_units
     history += dn_history
     crosswalk += dn_crosswalk
+    place_in_reports(history, units)
     seeds = ROOT / "dbt_project" / "seeds"
     write_csv(seeds / "units.csv", units)
     write_csv(seeds / "unit_history.csv", history)
@@ -289,6 +290,28 @@ def history_and_crosswalk(units: list[dict], data: Path) -> tuple[list[dict], li
 
 
 CONVERTER = "vietnamadminunits 1.0.3, converter_2025.json"
+
+
+def place_in_reports(history: list[dict], units: list[dict]) -> None:
+    """Each version's kind and place in the reports of its time: Bình Phước's units as the
+    2022 reports lay them out (A provincial units, B districts, C communes by district);
+    today's Đồng Nai in two tiers (A provincial units, B communes and wards, in code
+    order); the former Đồng Nai's units in none (the platform did not report them)."""
+    by_code = {u["unit_code"]: u for u in units}
+    today_communes = sorted(h["unit_code"] for h in history
+                            if h["province_code"] == "75" and h["valid_from"] == MERGED_FROM and h["unit_type"] in ("Xã", "Phường"))
+    departments = [code for code, _ in DONG_NAI_DEPARTMENTS]
+    for h in history:
+        code, u = h["unit_code"], by_code[h["unit_code"]]
+        if h["province_code"] == "70":
+            place = (u["unit_kind"], u["section"], u["report_order"])
+        elif h["valid_from"] != MERGED_FROM or code == "75":
+            place = (u["unit_kind"], "", 0)
+        elif code in departments:
+            place = ("department", "A", departments.index(code) + 1)
+        else:
+            place = ("commune", "B", today_communes.index(code) + 1)
+        h["unit_kind"], h["section"], h["report_order"] = place
 
 
 def dong_nai(data: Path) -> tuple[list[dict], list[dict], list[dict]]:

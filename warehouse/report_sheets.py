@@ -38,7 +38,9 @@ class SheetLayout:
     name_width: float = 45
 
 
-# Sections as dim_unit numbers them; the units of a section in the documents' order.
+# Sections as the period's report numbers them (marts.dim_report_period_unit, joined as d:
+# before 2025 A, B districts, C communes; after, A and B communes); the units of a section
+# in the documents' order.
 UNIT_ORDER = """
     coalesce(d.section, 'A') as sec,
     case d.unit_kind when 'department' then 1 when 'land_office' then 2 when 'service_centre' then 3
@@ -59,14 +61,19 @@ APPENDIX_1 = SheetLayout(
     sql=f"""
 with f as (
     select f.*, {UNIT_ORDER},
-        coalesce(district.report_order, 0) as district_order, d.district_name
+        coalesce(district.report_order, 0) as district_order, district.unit_name as district_name
     from marts.fct_online_service_uptake as f
-    left join marts.dim_unit as d using (unit_code)
-    left join marts.dim_unit as district on district.unit_code = d.district_code
+    left join marts.dim_report_period_unit as d on d.period_id = f.period_id and d.unit_code = f.unit_code
+    left join marts.dim_report_period_unit as district on district.period_id = f.period_id
+        and district.unit_code = d.district_code and district.unit_kind = 'district'
     where f.period_id = $period_id and f.scope = 'unit'
 ),
 sections(sec, label) as (
-    values ('A', 'Các sở, ngành chuyên môn'), ('B', 'UBND cấp huyện'), ('C', 'Cấp xã trực thuộc')
+    select distinct section, case when section = 'A' then 'Các sở, ngành chuyên môn'
+        when unit_kind = 'district' then 'UBND cấp huyện' else 'Cấp xã' end
+    from marts.dim_report_period_unit where period_id = $period_id and section <> 'C'
+    union all
+    select 'C', 'Cấp xã trực thuộc'
 ),
 printed as (
     select 'section' as row_kind, sec as stt, label, null::bigint as a, null::bigint as b, null::bigint as c,
@@ -74,7 +81,7 @@ printed as (
     from sections where sec in (select sec from f)
     union all
     select distinct 'group', null, 'Các xã thuộc ' || district_name, null, null, null, null, sec, district_order, -1, 0, ''
-    from f where sec = 'C'
+    from f where sec = 'C' and district_name is not null
     union all
     select 'detail', null, unit_name, services_with_online_dossiers, services_with_paper_dossiers_only,
         services_without_dossiers, services_provided, sec, case when sec = 'C' then district_order else 0 end,
@@ -102,7 +109,7 @@ APPENDIX_2 = SheetLayout(
 with f as (
     select f.*, {UNIT_ORDER}
     from marts.fct_online_dossier_rate as f
-    left join marts.dim_unit as d using (unit_code)
+    left join marts.dim_report_period_unit as d on d.period_id = f.period_id and d.unit_code = f.unit_code
     where f.period_id = $period_id
 ),
 printed as (
@@ -282,7 +289,7 @@ def _kpi_sheet() -> SheetLayout:
 with s as (
     select s.*, {UNIT_ORDER}
     from marts.fct_kpi_scorecard as s
-    left join marts.dim_unit as d using (unit_code)
+    left join marts.dim_report_period_unit as d on d.period_id = s.period_id and d.unit_code = s.unit_code
     where s.period_id = $period_id and s.scope in ('province', 'section', 'unit')
 ),
 units as (

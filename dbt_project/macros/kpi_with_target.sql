@@ -1,13 +1,14 @@
 {# The shared tail of every KPI mart.
 
    `counts_sql` yields period_id, unit_code, <numerator>, <denominator> and the `extra`
-   columns, one row per unit. Every unit in force in the period gets its row
-   (dim_report_period_unit), with zero counts where counts_sql has none. With rollup (the
-   default, for counts that add up), rows are added for each report section (A provincial
-   units, B districts, C communes), for the communes of each district, and for the
-   province (unit_code '70'), through the one roll-up (dim_unit_rollup), summing numerator
-   and denominator before dividing. Without rollup, counts_sql brings its own province row
-   (unit_code '70'): a KPI whose counts do not add up across units (distinct services).
+   columns, one row per unit. They are counted under the units of the period's report
+   (macro report_unit_counts: a unit that ended counts under its successor), and every
+   unit of the report gets its row, with zeros where counts_sql has none. With rollup (the
+   default, for counts that add up), rows are added for each report section, for the
+   communes of each district (before 2025) and for the province of the period (70, then
+   75), through the one roll-up (dim_unit_rollup), summing numerator and denominator
+   before dividing. Without rollup, counts_sql brings its own province row (unit_code =
+   the period's province_code): a KPI whose counts do not add up across units.
 
    Every count is as of the period's as_of_day (dim_report_period). Then: the rate (unrounded; 0 ÷ 0 is null), the target valid on the period's last day
    (seed kpi_targets; a row for the unit beats one for its tier, which beats 'all'), the
@@ -18,27 +19,20 @@
 ),
 
 unit_counts as (
-    select
-        coalesce(c.period_id, u.period_id) as period_id,
-        coalesce(c.unit_code, u.unit_code) as unit_code,
-        coalesce(c.{{ numerator }}, 0) as {{ numerator }},
-        coalesce(c.{{ denominator }}, 0) as {{ denominator }}
-        {%- for col in extra %}, coalesce(c.{{ col }}, 0) as {{ col }}{% endfor %}
-    from counted_units as c
-    full outer join {{ ref('dim_report_period_unit') }} as u
-        on u.period_id = c.period_id and u.unit_code = c.unit_code
+    {{ report_unit_counts('counted_units', [numerator, denominator] + extra) }}
 ),
 
 counts as (
     select
         c.period_id,
-        case when c.unit_code = '70' then 'province' else 'unit' end as scope,
+        case when c.unit_code = p.province_code then 'province' else 'unit' end as scope,
         c.unit_code as scope_code,
         c.unit_code,
         cast(c.{{ numerator }} as bigint) as {{ numerator }},
         cast(c.{{ denominator }} as bigint) as {{ denominator }}
         {%- for col in extra %}, cast(c.{{ col }} as bigint) as {{ col }}{% endfor %}
     from unit_counts as c
+    inner join {{ ref('dim_report_period') }} as p on p.period_id = c.period_id
     {% if rollup %}
     union all
     select c.period_id, g.scope, g.scope_code,
@@ -46,7 +40,7 @@ counts as (
         cast(sum(c.{{ numerator }}) as bigint), cast(sum(c.{{ denominator }}) as bigint)
         {%- for col in extra %}, cast(sum(c.{{ col }}) as bigint){% endfor %}
     from unit_counts as c
-    inner join {{ ref('dim_unit_rollup') }} as g on g.unit_code = c.unit_code
+    inner join {{ ref('dim_unit_rollup') }} as g on g.period_id = c.period_id and g.unit_code = c.unit_code
     group by c.period_id, g.scope, g.scope_code
     {% endif %}
 ),
@@ -64,15 +58,10 @@ rated as (
         c.scope_code,
         c.unit_code,
         case c.scope
-            when 'section' then s.section_name
-            when 'district_communes' then 'Các xã thuộc ' || coalesce(h.unit_name, u.unit_name)
-            else coalesce(h.unit_name, u.unit_name)  -- as the unit was named on the as-of day
+            when 'unit' then coalesce(h.unit_name, u.unit_name)  -- as the unit was named on the as-of day
+            else g.scope_name
         end as unit_name,
-        case c.scope
-            when 'section' then s.tier
-            when 'district_communes' then 'commune'
-            else u.tier
-        end as tier,
+        case c.scope when 'unit' then u.tier else g.tier end as tier,
         c.{{ numerator }},
         c.{{ denominator }},
         {%- for col in extra %}
@@ -81,15 +70,13 @@ rated as (
         {{ safe_ratio('c.' ~ numerator, 'c.' ~ denominator) }} as rate
     from counts as c
     inner join {{ ref('dim_report_period') }} as p on p.period_id = c.period_id
-    -- the unit a row is named after: itself, or for a district's communes the district
-    left join {{ ref('dim_unit') }} as u
-        on u.unit_code = case c.scope when 'district_communes' then c.scope_code else c.unit_code end
+    left join {{ ref('dim_unit') }} as u on c.scope = 'unit' and u.unit_code = c.unit_code
     left join {{ ref('dim_unit_history') }} as h
         on h.unit_code = u.unit_code and p.as_of_day between h.valid_from and h.valid_until
+    -- a group's name and tier in the period (a province row without units has the province's)
     left join (
-        select distinct section, section_name, tier from {{ ref('dim_unit') }}
-        where unit_kind in ('department', 'district', 'commune')
-    ) as s on c.scope = 'section' and s.section = c.scope_code
+        select distinct period_id, scope, scope_code, scope_name, tier from {{ ref('dim_unit_rollup') }}
+    ) as g on c.scope <> 'unit' and g.period_id = c.period_id and g.scope = c.scope and g.scope_code = c.scope_code
 ),
 
 with_target as (

@@ -3,11 +3,12 @@
 -- same counts as the report's total and section rows, in every period. Rows returned
 -- disagree.
 with report as (
-    select period_id, case row_kind when 'total' then 'province' else 'section' end as scope,
-        coalesce(section, '70') as scope_code, received_new_online, received_new_offline, resolved_total,
-        resolved_on_time, pending_overdue
-    from {{ ref('rpt_processing_report') }}
-    where row_kind in ('section', 'total')
+    select r.period_id, case r.row_kind when 'total' then 'province' else 'section' end as scope,
+        coalesce(r.section, p.province_code) as scope_code, r.received_new_online, r.received_new_offline,
+        r.resolved_total, r.resolved_on_time, r.pending_overdue
+    from {{ ref('rpt_processing_report') }} as r
+    inner join {{ ref('dim_report_period') }} as p on p.period_id = r.period_id
+    where r.row_kind in ('section', 'total')
 ),
 
 kpis as (

@@ -94,7 +94,13 @@ select
     p.period_start,
     cast(p.period_end as date) as period_end,
     cast(least(p.period_end, b.last_day) as date) as as_of_day,
-    p.period_start < b.first_day or p.period_end > b.last_day as is_partial
+    p.period_start < b.first_day or p.period_end > b.last_day as is_partial,
+    -- the province the platform reports on the as-of day: Bình Phước (70), or what it became
+    coalesce(w.new_code, '70') as province_code,
+    -- the 2025 reform falls inside the period: it is reported by the units of its as-of day
+    coalesce(w.valid_from > p.period_start, false) as spans_reorganisation
 from all_periods as p
 cross join bounds as b
+left join {{ ref('unit_crosswalk_2025') }} as w
+    on w.old_code = '70' and w.valid_from <= least(p.period_end, b.last_day)
 where p.period_start <= b.last_day and p.period_end >= b.first_day

@@ -1,9 +1,20 @@
--- The units every unit-level mart has a row for in a period: each unit of the register
--- with a report section that is in force on some day of the period, whether or not it
--- received a dossier (zero counts, a null rate), so that no unit vanishes from a report.
-select p.period_id, u.unit_code
+-- The units every unit-level mart has a row for in a period, with their place in the
+-- report: each unit of the register with a report section in the version in force on the
+-- period's as-of day, whether or not it received a dossier (zero counts, a null rate).
+-- A period before 01/07/2025 reports Bình Phước's units in the 2022 layout; a period whose
+-- as-of day is later reports today's Đồng Nai in two tiers (docs/decisions/0014).
+select
+    p.period_id,
+    h.unit_code,
+    h.unit_name,
+    h.unit_kind,
+    u.tier,
+    h.section,
+    h.report_order,
+    h.district_code,
+    h.province_code
 from {{ ref('dim_report_period') }} as p
-inner join {{ ref('dim_unit') }} as u
-    on u.section is not null
-    and u.valid_from <= p.period_end
-    and (u.valid_to is null or u.valid_to >= p.period_start)
+inner join {{ ref('dim_unit_history') }} as h
+    on p.as_of_day between h.valid_from and h.valid_until
+inner join {{ ref('dim_unit') }} as u on u.unit_code = h.unit_code
+where h.section is not null

@@ -1,5 +1,5 @@
--- Every version of every unit (unit_history): its name, type and parent from valid_from
--- to valid_to. Join on unit_code with the day a figure speaks of between valid_from and
+-- Every version of every unit (unit_history): its name, type, parent and place in the
+-- reports of its time from valid_from to valid_to. Join on unit_code with the day a figure speaks of between valid_from and
 -- valid_until to name a unit as it was then.
 select
     h.unit_code,
@@ -9,7 +9,9 @@ select
     h.valid_to is null as is_current,
     h.unit_name,
     h.unit_type,
-    u.unit_kind,
+    h.unit_kind,
+    h.section,
+    h.report_order,
     h.parent_code,
     h.district_code,
     h.province_code

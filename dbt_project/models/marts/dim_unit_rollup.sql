@@ -1,13 +1,37 @@
--- The one roll-up of units into the report's groups: each unit with a report section adds
--- to its section (A provincial units, B district committees, C communes), a commune also
--- to the communes of its district, and every one to the province. Every KPI mart and the
--- processing report sum their unit rows through this table, so their totals agree.
+-- The one roll-up of units into the report's groups, per period: each unit of the period's
+-- report adds to its section (before 01/07/2025: A provincial units, B district
+-- committees, C communes; after: A provincial units, B communes and wards), a commune of a
+-- district also to the communes of its district, and every one to the province of the
+-- period (70, then 75). Every KPI mart and the processing report sum their unit rows
+-- through this table, so their totals agree.
 with units as (
-    select unit_code, unit_kind, section, district_code from {{ ref('dim_unit') }} where section is not null
+    select * from {{ ref('dim_report_period_unit') }}
+),
+
+districts as (
+    select period_id, unit_code, unit_name from units where unit_kind = 'district'
+),
+
+provinces as (
+    select h.unit_code, h.unit_name, h.valid_from, h.valid_until from {{ ref('dim_unit_history') }} as h
+    where h.unit_kind = 'province'
 )
 
-select unit_code, 'section' as scope, section as scope_code from units
+select u.period_id, u.unit_code, 'section' as scope, u.section as scope_code,
+    case
+        when u.section = 'A' then 'Cấp tỉnh'
+        when u.section = 'B' and u.unit_kind = 'district' then 'Cấp huyện'
+        else 'Cấp xã'
+    end as scope_name,
+    case when u.section = 'A' then 'province' else u.tier end as tier
+from units as u
 union all
-select unit_code, 'district_communes', district_code from units where unit_kind = 'commune'
+select u.period_id, u.unit_code, 'district_communes', u.district_code, 'Các xã thuộc ' || d.unit_name, 'commune'
+from units as u
+inner join districts as d on d.period_id = u.period_id and d.unit_code = u.district_code
+where u.unit_kind = 'commune'
 union all
-select unit_code, 'province', '70' from units
+select u.period_id, u.unit_code, 'province', u.province_code, pr.unit_name, 'province'
+from units as u
+inner join {{ ref('dim_report_period') }} as p on p.period_id = u.period_id
+inner join provinces as pr on pr.unit_code = u.province_code and p.as_of_day between pr.valid_from and pr.valid_until

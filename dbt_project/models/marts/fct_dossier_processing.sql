@@ -1,6 +1,8 @@
 -- The processing figures (form II.06a) per report period and unit. See
--- int_dossier_state_by_period for what each count means. Every unit in force in the
--- period has its row (dim_report_period_unit), with zeros where nothing happened.
+-- int_dossier_state_by_period for what each count means. The counts are under the units
+-- of the period's report (a commune that ended on 30/06/2025 counts under its successor
+-- from then on), and every unit of the report has its row, with zeros where nothing
+-- happened (macro report_unit_counts).
 {% set measures = [
     ('received_total', 'true'),
     ('received_new_online', 's.is_new_online'),
@@ -26,15 +28,14 @@ with counted as (
     group by s.period_id, s.unit_code
 ),
 
-units_in_force as (
-    select period_id, unit_code from {{ ref('dim_report_period_unit') }}
+in_report as (
+    {{ report_unit_counts('counted', measures | map('first') | list) }}
 )
 
 select
-    coalesce(c.period_id, u.period_id) as period_id,
-    coalesce(c.unit_code, u.unit_code) as unit_code,
+    period_id,
+    unit_code,
     {% for name, _ in measures -%}
-    cast(coalesce(c.{{ name }}, 0) as bigint) as {{ name }}{{ ',' if not loop.last }}
+    cast({{ name }} as bigint) as {{ name }}{{ ',' if not loop.last }}
     {% endfor %}
-from counted as c
-full outer join units_in_force as u on u.period_id = c.period_id and u.unit_code = c.unit_code
+from in_report

@@ -1,7 +1,7 @@
 -- The online dossier rate by today's units: each period's dossiers counted under the unit
 -- their unit is part of today (dim_unit.current_unit_code), so that a series stays
--- comparable across the 2025 merger of communes. Units with no successor (districts,
--- departments of the former province) keep their own code and last name.
+-- comparable across the 2025 merger of communes. Units with no successor known for certain (districts,
+-- departments whose successor is not verified) keep their own code and last name.
 select
     f.period_id,
     coalesce(u.current_unit_code, u.unit_code) as current_unit_code,

@@ -1,14 +1,14 @@
 -- Online-service uptake (tỷ lệ DVCTT phát sinh hồ sơ; appendix 1): online services (mức
 -- độ 3, 4; from 01/07/2022 toàn trình or một phần) with at least one dossier received
 -- online in the period ÷ all online services the unit provides, per unit and for the
--- province (unit_code '70', counting each service code once). The catalogue is taken as
+-- province (the period's province code, 70 then 75, counting each service code once). The catalogue is taken as
 -- it stood on the period's last day (dim_service), so a service upgraded in mid-period
 -- counts at its new level. A department provides its own provincial services, a
 -- land-registration branch those of the natural-resources department, a district or
 -- commune committee the whole catalogue of its tier. Besides the rate, the appendix 1
 -- view: services with online dossiers, with only paper dossiers, and with none.
 with periods as (
-    select period_id, as_of_day from {{ ref('dim_report_period') }}
+    select period_id, as_of_day, province_code from {{ ref('dim_report_period') }}
 ),
 
 catalogue_at_end as (
@@ -53,7 +53,7 @@ per_unit as (
 ),
 
 province as (
-    select c.period_id, '70' as unit_code,
+    select c.period_id, p.province_code as unit_code,
         count(distinct case when c.is_online_service and u.with_online then c.service_code end),
         count(distinct case when c.is_online_service then c.service_code end),
         count(distinct case when u.with_paper and not coalesce(u.with_online, false) then c.service_code end),
@@ -64,7 +64,8 @@ province as (
         select period_id, service_code, bool_or(with_online) as with_online, bool_or(with_paper) as with_paper
         from used group by period_id, service_code
     ) as u on u.period_id = c.period_id and u.service_code = c.service_code
-    group by c.period_id
+    inner join periods as p on p.period_id = c.period_id
+    group by c.period_id, p.province_code
 )
 
 {{ kpi_with_target('online_service_uptake', 'services_with_online_dossiers', 'online_services',

@@ -17,36 +17,40 @@
     'pending_total', 'pending_not_due', 'pending_overdue', 'closed_otherwise'] %}
 
 with units as (
-    select * from {{ ref('dim_unit') }} where section in ('A', 'B', 'C')
+    select * from {{ ref('dim_report_period_unit') }}
 ),
 
--- the report row each unit adds to: its own, its district's (communes), or the
--- land-registration branches' sub-row under the natural-resources department
+-- the report row each unit adds to in the period: its own; for a commune of a district
+-- (before 2025) its district's; for a land-registration branch the branches' sub-row
+-- under the natural-resources department
 unit_rows as (
     select
+        u.period_id,
         u.unit_code,
         u.section,
-        u.section || '/' || case u.unit_kind
-            when 'land_branch' then 'LAND_BRANCHES'
-            when 'commune' then u.district_code
+        u.section || '/' || case
+            when u.unit_kind = 'land_branch' then 'LAND_BRANCHES'
+            when u.unit_kind = 'commune' and d.unit_code is not null then d.unit_code
             else u.unit_code
         end as row_key,
-        case u.unit_kind
-            when 'land_branch' then 'Các Chi nhánh VPĐK đất đai'
-            when 'commune' then u.district_name
+        case
+            when u.unit_kind = 'land_branch' then 'Các Chi nhánh VPĐK đất đai'
+            when u.unit_kind = 'commune' and d.unit_code is not null then d.unit_name
             else u.unit_name
         end as row_label,
-        case u.unit_kind
-            when 'land_branch' then (select report_order from units where unit_code = 'DEP-TNMT')
-            when 'commune' then (select d.report_order from units as d where d.unit_code = u.district_code)
+        case
+            when u.unit_kind = 'land_branch' then t.report_order
+            when u.unit_kind = 'commune' and d.unit_code is not null then d.report_order
             else u.report_order
         end as row_order,
         u.unit_kind = 'land_branch' as is_sub_row
     from units as u
+    left join units as d on d.period_id = u.period_id and d.unit_code = u.district_code and d.unit_kind = 'district'
+    left join units as t on t.period_id = u.period_id and t.unit_code = 'DEP-TNMT'
 ),
 
 report_rows as (
-    select distinct section, row_key, row_label, row_order, is_sub_row from unit_rows
+    select distinct period_id, section, row_key, row_label, row_order, is_sub_row from unit_rows
 ),
 
 detail as (
@@ -55,7 +59,7 @@ detail as (
         {% for m in measures %}cast(sum(f.{{ m }}) as bigint) as {{ m }}{{ ',' if not loop.last }}
         {% endfor %}
     from {{ ref('fct_dossier_processing') }} as f
-    inner join unit_rows as r on r.unit_code = f.unit_code
+    inner join unit_rows as r on r.period_id = f.period_id and r.unit_code = f.unit_code
     group by f.period_id, r.row_key
 ),
 
@@ -64,17 +68,17 @@ detail_rows as (
         {% for m in measures %}d.{{ m }}{{ ',' if not loop.last }}
         {% endfor %}
     from detail as d
-    inner join report_rows as r on r.row_key = d.row_key
+    inner join report_rows as r on r.period_id = d.period_id and r.row_key = d.row_key
 ),
 
 rolled_up as (
-    select f.period_id, g.scope, g.scope_code,
+    select f.period_id, g.scope, g.scope_code, g.scope_name,
         {% for m in measures %}cast(sum(f.{{ m }}) as bigint) as {{ m }}{{ ',' if not loop.last }}
         {% endfor %}
     from {{ ref('fct_dossier_processing') }} as f
-    inner join {{ ref('dim_unit_rollup') }} as g on g.unit_code = f.unit_code
+    inner join {{ ref('dim_unit_rollup') }} as g on g.period_id = f.period_id and g.unit_code = f.unit_code
     where g.scope in ('section', 'province')
-    group by f.period_id, g.scope, g.scope_code
+    group by f.period_id, g.scope, g.scope_code, g.scope_name
 ),
 
 numbered as (
@@ -87,7 +91,7 @@ numbered as (
 ),
 
 sections as (
-    select period_id, scope_code as section, {{ measures | join(', ') }} from rolled_up where scope = 'section'
+    select period_id, scope_code as section, scope_name, {{ measures | join(', ') }} from rolled_up where scope = 'section'
 ),
 
 grand_total as (
@@ -100,8 +104,7 @@ report as (
         {{ measures | join(', ') }}
     from numbered
     union all
-    select period_id, 'section', section, section, section,
-        case section when 'A' then 'Cấp tỉnh' when 'B' then 'Cấp huyện' else 'Cấp xã' end,
+    select period_id, 'section', section, section, section, scope_name,
         case section when 'A' then 1 when 'B' then 2 else 3 end * 1000,
         {{ measures | join(', ') }}
     from sections
