@@ -94,3 +94,13 @@ def test_the_runs_excel_report_for_july_reads_as_todays_province(reformed):
         assert "Tỉnh Bình Phước" not in cells and "cấp huyện" not in cells.lower() and "Các xã thuộc" not in cells, name
     assert "Tổng cộng (Tỉnh Đồng Nai)" in text["PL2 Hồ sơ trực tuyến"]
     assert "số liệu đến ngày 10/07/2025" in text["PL4 Xử lý hồ sơ"]
+
+
+def test_extract_rows_naming_a_unit_that_ended_are_findings_with_the_successor(reformed):
+    findings = rows(reformed, "select extract_date, unit_code, successor_code, extract_rows from marts.rpt_extract_rows_of_ended_units")
+    crosswalk = dict(rows(reformed, "select old_code, new_code from reference.unit_crosswalk_2025"))
+    assert findings and all(day >= dt.date(2025, 7, 1) for day, *_ in findings)     # in June every unit existed
+    assert all(successor == crosswalk.get(unit) for _, unit, successor, _ in findings)
+    units = {unit: successor for _, unit, successor, _ in findings}
+    assert units.get("689", "absent") is None                                      # the district tier is gone
+    assert any(u.isdigit() and int(u) < 25500 and s for u, s in units.items())      # a merged commune, with its successor

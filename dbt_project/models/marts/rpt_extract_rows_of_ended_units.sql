@@ -1,0 +1,27 @@
+-- Findings on the portal's extracts: rows that name a unit which, on the row's extract
+-- day, is not a unit of the platform's reports (for example a district after 01/07/2025,
+-- when the tier was abolished, or a commune merged into another). Per load, day and unit:
+-- the rows, the unit's last day, and its successor where the register names one (whose
+-- figures the reports then count them under), else why not.
+with named as (
+    select load_id, extract_date, unit_code, count(*) as extract_rows
+    from {{ ref('stg_portal__dossiers') }}
+    group by load_id, extract_date, unit_code
+)
+
+select
+    n.load_id,
+    n.extract_date,
+    n.unit_code,
+    u.unit_name,
+    u.valid_to as unit_last_day,
+    nullif(w.new_code, '') as successor_code,
+    w.new_name as successor_name,
+    coalesce(w.basis, 'the register names no successor') as basis,
+    cast(n.extract_rows as bigint) as extract_rows
+from named as n
+left join {{ ref('dim_unit') }} as u on u.unit_code = n.unit_code
+left join {{ ref('unit_crosswalk_2025') }} as w on w.old_code = n.unit_code and w.valid_from <= n.extract_date
+where not exists (
+    select 1 from {{ ref('dim_unit_history') }} as h
+    where h.unit_code = n.unit_code and n.extract_date between h.valid_from and h.valid_until and h.section is not null)
