@@ -53,6 +53,10 @@ def test_july_is_in_two_tiers_with_only_units_that_exist(reformed):
     province = rows(reformed, "select distinct unit_code, unit_name from marts.fct_kpi_scorecard "
                               "where period_id = 'month_2025_07' and scope = 'province'")
     assert province == [("75", "Tỉnh Đồng Nai")]
+    # a unit with no place in July's report (a district) is in no unit-level mart: it is listed outside
+    units = {u for (u,) in rows(reformed, "select distinct unit_code from marts.fct_kpi_scorecard "
+                                          "where period_id = 'month_2025_07' and scope = 'unit'")}
+    assert len(units) == 95 + 13 and "689" not in units and not any(u.startswith("LRB-") for u in units)
 
 
 def test_june_keeps_the_layout_of_its_time(reformed):

@@ -146,6 +146,13 @@ def validate_loads(paths: Paths, run_id: str, echo=print) -> dict[str, list[Issu
                     issues[row["_load_id"]].append(Issue(f"fails check {o.check.name} ({o.check.explain})", row_number=row["_row_number"], column=column))
             # the results and the decisions in one transaction: a task retried after a failure
             # finds the loads still pending and records them once, as one attempt would
+            # (the quarantine reports are written first: a retry that finds the loads decided
+            # must not find a report missing; one written for a load left pending is rewritten)
+            for load_id in pending:
+                if load_id in issues:
+                    quarantined[load_id] = issues[load_id]
+                    path, sha = con.execute("select file_path, file_sha256 from raw.load_manifest where load_id = ?", [load_id]).fetchone()
+                    write_quarantine_report(paths.quarantine, source, Path(path), load_id, sha, issues[load_id])
             con.begin()
             try:
                 record(con, run_id, f"{source}_load", outcomes)
@@ -155,11 +162,6 @@ def validate_loads(paths: Paths, run_id: str, echo=print) -> dict[str, list[Issu
             except BaseException:
                 con.rollback()
                 raise
-            for load_id in pending:
-                if load_id in issues:
-                    quarantined[load_id] = issues[load_id]
-                    path, sha = con.execute("select file_path, file_sha256 from raw.load_manifest where load_id = ?", [load_id]).fetchone()
-                    write_quarantine_report(paths.quarantine, source, Path(path), load_id, sha, issues[load_id])
     return quarantined
 
 

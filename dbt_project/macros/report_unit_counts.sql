@@ -2,8 +2,9 @@
    the unit they count under in that period (dim_report_unit_of: itself, or its successor
    after the 2025 reform), summed, and a row for every unit of the report with zeros where
    it has none (dim_report_period_unit). `counts` is a relation or subquery with
-   period_id, unit_code and the `columns`. Units with no place in the period's report keep
-   their own code: they are in no section and no total. #}
+   period_id, unit_code and the `columns`. A unit with no place in the period's report and
+   no successor in it is left out (rpt_dossiers_outside_the_report lists it); a row for the
+   period's province itself (a KPI that brings its own province row) is kept. #}
 {% macro report_unit_counts(counts, columns) -%}
     select
         coalesce(x.period_id, r.period_id) as period_id,
@@ -22,4 +23,6 @@
     ) as x
     full outer join {{ ref('dim_report_period_unit') }} as r
         on r.period_id = x.period_id and r.unit_code = x.unit_code
+    left join {{ ref('dim_report_period') }} as p on p.period_id = x.period_id
+    where r.unit_code is not null or x.unit_code = p.province_code
 {%- endmacro %}

@@ -29,13 +29,15 @@ provided as (
         or (u.unit_kind in ('district', 'commune') and c.tier = u.unit_kind))
 ),
 
+-- a dossier of a unit that ended counts for the unit of the report it counts under
 used as (
-    select period_id, unit_code, procedure_code as service_code,
-        bool_or(is_new_online) as with_online,
-        bool_or(is_new_offline) as with_paper
-    from {{ ref('int_dossier_state_by_period') }}
-    where is_new_online or is_new_offline
-    group by period_id, unit_code, procedure_code
+    select s.period_id, coalesce(m.report_unit_code, s.unit_code) as unit_code, s.procedure_code as service_code,
+        bool_or(s.is_new_online) as with_online,
+        bool_or(s.is_new_offline) as with_paper
+    from {{ ref('int_dossier_state_by_period') }} as s
+    left join {{ ref('dim_report_unit_of') }} as m on m.period_id = s.period_id and m.unit_code = s.unit_code
+    where s.is_new_online or s.is_new_offline
+    group by s.period_id, coalesce(m.report_unit_code, s.unit_code), s.procedure_code
 ),
 
 per_unit as (

@@ -27,7 +27,11 @@ obligations as (
     cross join span
     where p.period_start between o.valid_from and coalesce(o.valid_to, p.period_start)
       and p.period_start >= u.valid_from and (u.valid_to is null or p.period_start <= u.valid_to)
-      and u.section is not null  -- a unit of the platform's reports (not the former Đồng Nai's)
+      -- a unit of the platform's reports then (not the former Đồng Nai's; today's Đồng Nai after 2025)
+      and exists (
+          select 1 from {{ ref('dim_unit_history') }} as v
+          where v.unit_code = u.unit_code and v.section is not null
+            and p.period_start between v.valid_from and v.valid_until)
       -- periods whose entries the extracts could hold: ended by the last extract, due after the first
       and p.period_end <= span.last_day and p.period_end + o.due_days >= span.first_day
 ),

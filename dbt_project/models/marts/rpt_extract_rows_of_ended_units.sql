@@ -17,7 +17,10 @@ select
     u.valid_to as unit_last_day,
     nullif(w.new_code, '') as successor_code,
     w.new_name as successor_name,
-    coalesce(w.basis, 'the register names no successor') as basis,
+    coalesce(w.basis, case
+        when u.unit_code is null then 'not in the register'
+        else 'not a unit of the platform''s reports on that day, and no successor by then'
+    end) as basis,
     cast(n.extract_rows as bigint) as extract_rows
 from named as n
 left join {{ ref('dim_unit') }} as u on u.unit_code = n.unit_code
