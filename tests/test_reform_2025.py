@@ -108,3 +108,13 @@ def test_extract_rows_naming_a_unit_that_ended_are_findings_with_the_successor(r
     units = {unit: successor for _, unit, successor, _ in findings}
     assert units.get("689", "absent") is None                                      # the district tier is gone
     assert any(u.isdigit() and int(u) < 25500 and s for u, s in units.items())      # a merged commune, with its successor
+
+
+def test_a_year_spanning_the_reform_says_it_is_reported_by_todays_units(reformed, tmp_path):
+    from openpyxl import load_workbook
+
+    from warehouse.excel_report import write_report
+
+    book = load_workbook(write_report(reformed.published, "year_2025", tmp_path))
+    assert book["PL4 Xử lý hồ sơ"]["A2"].value == ("Kỳ báo cáo: Năm 2025 (chưa đủ kỳ; số liệu đến ngày 10/07/2025; "
+                                                   "theo đơn vị hành chính tại ngày 10/07/2025)")

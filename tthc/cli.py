@@ -78,9 +78,10 @@ def cmd_report(args) -> int:
     period_id = report_period(p, start, end, echo=lambda *_: None)
     with duckdb.connect(str(p.published), read_only=True) as con:
         lines = scorecard_lines(con, period_id)
-        label, as_of_day, partial = con.execute("select period_label, as_of_day, is_partial from marts.dim_report_period "
-                                                "where period_id = ?", [period_id]).fetchone()
-    print(f"period {period_id}: {period_caption(label, as_of_day, partial)}, province; every mart now has it:")
+        label, as_of_day, partial, spans = con.execute(
+            "select period_label, as_of_day, is_partial, spans_reorganisation from marts.dim_report_period "
+            "where period_id = ?", [period_id]).fetchone()
+    print(f"period {period_id}: {period_caption(label, as_of_day, partial, spans)}, province; every mart now has it:")
     print("\n".join(lines))
     return 0
 

@@ -24,7 +24,9 @@ def percent(value: float | None, decimals: int = 1) -> str:
     return f"{round_half_up(value, decimals + 2) * 100:.{decimals}f}".replace(".", ",") + "%"
 
 
-def period_caption(label: str, as_of_day, is_partial: bool) -> str:
+def period_caption(label: str, as_of_day, is_partial: bool, spans_reorganisation: bool = False) -> str:
     """'Tháng 3/2022 (chưa đủ kỳ; số liệu đến ngày 14/03/2022)': the period and the day its
-    figures are as of, as every report, the dashboard and `tthc report` print it."""
-    return f"{label} ({'chưa đủ kỳ; ' if is_partial else ''}số liệu đến ngày {as_of_day:%d/%m/%Y})"
+    figures are as of, as every report, the dashboard and `tthc report` print it. A period
+    the 2025 reform falls in says that it is reported by the units of that day."""
+    units = f"; theo đơn vị hành chính tại ngày {as_of_day:%d/%m/%Y}" if spans_reorganisation else ""
+    return f"{label} ({'chưa đủ kỳ; ' if is_partial else ''}số liệu đến ngày {as_of_day:%d/%m/%Y}{units})"

@@ -38,10 +38,11 @@ def write_dashboard(published: Path, target: Path, period_id: str | None = None)
 
 def dashboard_data(con: duckdb.DuckDBPyConnection, period_id: str | None = None) -> dict:
     periods = _records(con, """
-        select period_id as id, period_label as label, period_kind as kind, is_partial as partial, as_of_day
+        select period_id as id, period_label as label, period_kind as kind, is_partial as partial, as_of_day,
+            spans_reorganisation as spans
         from marts.dim_report_period order by period_start, period_end, period_kind""")
     for p in periods:
-        p["caption"] = period_caption(p["label"], p.pop("as_of_day"), p["partial"])
+        p["caption"] = period_caption(p["label"], p.pop("as_of_day"), p["partial"], p.pop("spans"))
     # the latest whole month, not the two days of a month just begun
     months = [p for p in periods if p["kind"] == "month"]
     shown = [p for p in periods if p["id"] == period_id] or ([p for p in months if not p["partial"]] or months or periods)[-1:]

@@ -70,12 +70,13 @@ def write_report(published: Path, period_id: str | None, out_dir: Path, day: dt.
 
 def report_context(con: duckdb.DuckDBPyConnection, period_id: str, day: dt.date | None = None) -> dict:
     """The period and the dates the sheets name: the payments' report day, the GRIS quarter."""
-    found = con.execute("select period_label, period_start, period_end, as_of_day, is_partial from marts.dim_report_period "
+    found = con.execute("select period_label, period_start, period_end, as_of_day, is_partial, spans_reorganisation "
+                        "from marts.dim_report_period "
                         "where period_id = ?", [period_id]).fetchall()
     if not found:
         known = [r[0] for r in con.execute("select period_id from marts.dim_report_period order by period_start, period_id").fetchall()]
         raise PeriodNotFound(f"no period {period_id!r} in the marts; known: {', '.join(known)}")
-    label, start, end, as_of_day, partial = found[0]
+    label, start, end, as_of_day, partial, spans = found[0]
     last = min(as_of_day, day) if day else as_of_day
     payments_date = con.execute("select least(?, max(report_date)) from marts.rpt_payments", [last]).fetchall()[0][0] or last
     gris = con.execute("""
@@ -88,7 +89,7 @@ def report_context(con: duckdb.DuckDBPyConnection, period_id: str, day: dt.date 
         where system = 'GRIS' and group_kind = 'form' and period_start = ? order by group_code""", [gris_start]).fetchall()
     return {
         "period_id": period_id,
-        "period_label": period_caption(label, as_of_day, partial),
+        "period_label": period_caption(label, as_of_day, partial, spans),
         "period_end": end,
         "payments_date": payments_date,
         "payments_year_start": f"01/01/{payments_date.year}",
