@@ -1,10 +1,10 @@
 """A period after the 2025 reform is reported in today's structure; one before it, as it was.
 
-Extracts from 20/06 to 10/07/2025 (the generator still writes Bình Phước's units, as an
-old portal would): June is Bình Phước (70) in the 2022 layout; July is today's Đồng Nai
-(75) in two tiers, with the dossiers of units that ended counted under their successors
-and those of units with no known successor listed, never counted under a unit that no
-longer exists."""
+Extracts from 20/06 to 10/07/2025 (from 01/07 the generator writes today's units, and
+keeps the code of a provincial unit whose successor is not known): June is Bình Phước (70)
+in the 2022 layout; July is today's Đồng Nai (75) in two tiers, with the dossiers of units
+that ended counted under their successors and those of units with no known successor
+listed, never counted under a unit that no longer exists."""
 
 from __future__ import annotations
 
@@ -78,7 +78,7 @@ def test_every_dossier_is_in_the_report_or_listed_outside_it(reformed):
                              "where period_id = 'month_2025_07'")
     assert reported + sum(d for *_, d in outside) == counted
     by_unit = {u: (s, b) for u, s, b, _ in outside}
-    assert by_unit["689"] == (None, "the register names no successor")          # Thành phố Đồng Xoài
+    assert outside and all(s is None and b for s, b in by_unit.values())        # e.g. a district's open June dossier
     assert all(u not in by_unit for (u,) in rows(reformed, "select old_code from reference.unit_crosswalk_2025 "
                                                             "where new_code is not null"))
     moved = rows(reformed, """select m.unit_code, m.report_unit_code from marts.dim_report_unit_of m
@@ -101,14 +101,13 @@ def test_the_runs_excel_report_for_july_reads_as_todays_province(reformed):
 
 
 def test_extract_rows_naming_a_unit_that_ended_are_findings_with_the_successor(reformed):
-    findings = rows(reformed, "select extract_date, unit_code, successor_code, extract_rows from marts.rpt_extract_rows_of_ended_units")
-    crosswalk = dict(rows(reformed, "select old_code, new_code from reference.unit_crosswalk_2025"))
+    """From 01/07 the extracts name today's units; the rows that still name a unit not in
+    force (a provincial unit whose successor is not known) are findings saying so."""
+    findings = rows(reformed, "select extract_date, unit_code, successor_code, basis from marts.rpt_extract_rows_of_ended_units")
+    unknown = {u for (u,) in rows(reformed, "select old_code from reference.unit_crosswalk_2025 where new_code is null")}
     assert findings and all(day >= dt.date(2025, 7, 1) for day, *_ in findings)     # in June every unit existed
-    assert all(successor == crosswalk.get(unit) for _, unit, successor, _ in findings)
-    units = {unit: successor for _, unit, successor, _ in findings}
-    assert units.get("689", "absent") is None                                      # the district tier is gone
-    assert any(u.isdigit() and int(u) < 25500 and s for u, s in units.items())      # a merged commune, with its successor
-
+    assert {u for _, u, _, _ in findings} <= unknown - {f"LRB-{d}" for d in range(688, 699)}
+    assert all(s is None and b.startswith("no successor known for certain") for *_, s, b in findings)
 
 def test_a_year_spanning_the_reform_says_it_is_reported_by_todays_units(reformed, tmp_path):
     from openpyxl import load_workbook

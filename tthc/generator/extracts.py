@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from tthc.config import DBT_PROJECT
-from tthc.generator import payments
+from tthc.generator import payments, reform
 from tthc.generator.catalogue import build_catalogue, catalogue_deliveries
 from tthc.generator.people import applicants
 from tthc.generator.submissions import build_submissions
@@ -81,7 +81,7 @@ def generate(landing: Path, start: dt.date, end: dt.date, seed: int = 2022, scal
     land_paid = payments.mark_land_obligations(side, dossiers)
     dossiers["paid_online"] = dossiers["paid_online"] | land_paid
     dossiers["apology_sent_at"] = _apologies(side, dossiers)
-    rows = _extract_rows(rng, dossiers, start, end)
+    rows = reform.recode(_extract_rows(rng, dossiers, start, end))
     # a payment whose dossier closed before the first extract would point at a dossier we never deliver
     delivered = dossiers["dossier_code"].isin(rows["dossier_code"])
     transactions = payments.build_transactions(side, dossiers[delivered], land_paid[delivered])
