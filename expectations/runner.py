@@ -76,34 +76,6 @@ def validate(gx_project: Path, suite_name: str, frame: pd.DataFrame, checks: lis
     return outcomes
 
 
-@dataclass
-class Finding:
-    """A row that breaks a ``finding`` check: the row's fields, both sides and their gap."""
-
-    check: Check
-    row: dict
-    expected: int
-    found: int
-
-    @property
-    def gap(self) -> int:
-        return self.expected - self.found
-
-
-def findings_of(outcomes: list[CheckOutcome], frame: pd.DataFrame, id_columns: list[str]) -> list[Finding]:
-    rows = frame.set_index(id_columns)
-    found = []
-    for o in outcomes:
-        if o.success or o.check.severity != "finding":
-            continue
-        a, b = o.check.kwargs["column_A"], o.check.kwargs["column_B"]
-        for ids in o.unexpected_rows:
-            key = tuple(ids[c] for c in id_columns)
-            row = rows.loc[key if len(key) > 1 else key[0]]
-            found.append(Finding(o.check, {**row.to_dict(), **ids}, int(row[a]), int(row[b])))
-    return found
-
-
 def record(con, run_id: str, suite_name: str, outcomes: list[CheckOutcome]) -> None:
     """Keep every result in audit.validation_results (the run's history, queryable by BI)."""
     if not outcomes:

@@ -39,7 +39,6 @@ LAND_BRANCH = re.compile(r"^(?:cn|chi nhanh)\s*(?:van phong|vp)\s*(?:dang ky|dk)
 # Phrases that mean "every commune of the district in context" (004's "Các xã phường").
 ALL_COMMUNES = re.compile(r"^cac xa(?: phuong)?(?: thi tran)?$|^cap xa(?: truc thuoc)?$")
 FUZZY_CUTOFF = 0.85
-MERGER = date(2025, 7, 1)  # Bình Phước joins Đồng Nai (Nghị quyết 202/2025/QH15)
 
 
 def plain(text: str, keep_marks: bool = False) -> str:
@@ -89,11 +88,12 @@ class Unit:
     def valid_on(self, day: date | None) -> bool:
         return day is None or (self.valid_from <= day and (self.valid_to is None or day <= self.valid_to))
 
-    def in_province(self, province: str | None) -> bool:
-        """In the given province; by default in the province the platform served then."""
+    def in_province(self, province: str | None, merger: date) -> bool:
+        """In the given province; by default in the province the platform served then:
+        Bình Phước (70), and what it became from ``merger`` (today's Đồng Nai, 75)."""
         if province is not None:
             return self.province == province
-        return (self.province == "70") or (self.province == "75" and self.valid_from >= MERGER)
+        return (self.province == "70") or (self.province == "75" and self.valid_from >= merger)
 
     def label(self, register: "UnitRegister") -> str:
         district = register.district_name(self.district_code)
@@ -129,6 +129,8 @@ class UnitRegister:
             history = list(csv.DictReader(f))
         with open(seeds / "unit_aliases.csv", encoding="utf-8") as f:
             self.aliases = {plain(r["alias"]): r["unit_code"] for r in csv.DictReader(f)}
+        with open(seeds / "unit_crosswalk_2025.csv", encoding="utf-8") as f:  # the day Bình Phước joined Đồng Nai
+            self.merger = date.fromisoformat(next(r["valid_from"] for r in csv.DictReader(f) if r["old_code"] == "70"))
         # the name keys are computed once here: every resolve compares against all of them
         self.versions = [
             Unit(h["unit_code"], h["unit_name"],
@@ -187,7 +189,7 @@ class UnitRegister:
         """``core``: the name without type word, plain; ``marked``: the same with its marks kept."""
         name = name or core
         key = core.replace(" ", "")
-        pool = [v for v in self.versions if v.valid_on(on) and v.in_province(province) and (kinds is None or v.kind in kinds)
+        pool = [v for v in self.versions if v.valid_on(on) and v.in_province(province, self.merger) and (kinds is None or v.kind in kinds)
                 and (district is None or v.kind not in ("commune", "land_branch") or v.district_code == district)]
         for how, matches in (
             ("exact", [v for v in pool if v.marked == marked]),

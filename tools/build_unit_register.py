@@ -206,14 +206,12 @@ def main() -> int:
     units.insert(23, dict(unit_code="TTPVHCC", unit_name="Trung tâm Phục vụ hành chính công tỉnh", unit_kind="service_centre",
                           tier="province", district_code="", parent_code="70", section="A",
                           report_order=len(DEPARTMENTS) + 2, valid_from=OPEN_START, valid_to=""))
+    successors = dict(DEPARTMENT_SUCCESSORS)
     for u in units:
         if u["unit_kind"] == "land_branch":
             u["parent_code"] = "VPDKDD"
-    for u in units:
-        if u["unit_kind"] == "land_branch":
-            successor = (None, "the land registration branches of the merged province not verified")
-            DEPARTMENT_SUCCESSORS[u["unit_code"]] = successor
-    history, crosswalk = history_and_crosswalk(units, data)
+            successors[u["unit_code"]] = (None, "the land registration branches of the merged province not verified")
+    history, crosswalk = history_and_crosswalk(units, data, successors)
     continuing = {h["unit_code"] for h in history if h["valid_from"] == MERGED_FROM}
     for u in units:
         if u["unit_code"] not in continuing:
@@ -243,8 +241,9 @@ def unit_type(name: str) -> str:
     return "Cơ quan"
 
 
-def history_and_crosswalk(units: list[dict], data: Path) -> tuple[list[dict], list[dict]]:
-    """Versions of every unit, and the 2025 crosswalk of communes."""
+def history_and_crosswalk(units: list[dict], data: Path, successors: dict) -> tuple[list[dict], list[dict]]:
+    """Versions of every unit, and the 2025 crosswalk: communes, the province, and the
+    departments and other units of ``successors`` (code -> (successor or None, basis))."""
     with sqlite3.connect(data) as db:
         legacy = {code: (name, f"{pkey}_{dkey}_{wkey}") for code, name, pkey, dkey, wkey in db.execute(
             "select wardCode, ward, provinceKey, districtKey, wardKey from admin_units_legacy where provinceCode = '70'")}
@@ -279,7 +278,7 @@ def history_and_crosswalk(units: list[dict], data: Path) -> tuple[list[dict], li
     crosswalk.append(dict(old_code="70", new_code="75", valid_from=MERGED_FROM,
                           old_name="Tỉnh Bình Phước", new_name="Tỉnh Đồng Nai", basis="Nghị quyết 202/2025/QH15"))
     dn_names = dict(DONG_NAI_DEPARTMENTS)
-    for old_code, (new_code, basis) in DEPARTMENT_SUCCESSORS.items():
+    for old_code, (new_code, basis) in successors.items():
         old_name = next(u["unit_name"] for u in units if u["unit_code"] == old_code)
         crosswalk.append(dict(old_code=old_code, new_code=new_code or "", valid_from=MERGED_FROM, old_name=old_name,
                               new_name=dn_names.get(new_code, "") if new_code else "",

@@ -15,17 +15,17 @@ import pandas as pd
 
 from tthc.config import DBT_PROJECT
 
-MERGER = pd.Timestamp("2025-07-01")
+SEEDS = DBT_PROJECT / "seeds"
 
 
 def recode(rows: pd.DataFrame) -> pd.DataFrame:
     """``rows`` with unit_code as in force on each row's extract_day."""
-    after = rows["extract_day"] >= MERGER
+    crosswalk = pd.read_csv(SEEDS / "unit_crosswalk_2025.csv", dtype=str, keep_default_na=False)
+    merger = pd.Timestamp(crosswalk.loc[crosswalk["old_code"] == "70", "valid_from"].iloc[0])  # the province's own row
+    after = rows["extract_day"] >= merger
     if not after.any():
         return rows
-    seeds = DBT_PROJECT / "seeds"
-    crosswalk = pd.read_csv(seeds / "unit_crosswalk_2025.csv", dtype=str, keep_default_na=False)
-    units = pd.read_csv(seeds / "units.csv", dtype=str, keep_default_na=False)
+    units = pd.read_csv(SEEDS / "units.csv", dtype=str, keep_default_na=False)
     successor = dict(crosswalk.loc[crosswalk["new_code"] != "", ["old_code", "new_code"]].to_numpy())
     communes = units[(units["unit_kind"] == "commune") & (units["section"] != "")]
     on_land = {district: sorted({successor[c] for c in group["unit_code"] if c in successor})
