@@ -2,8 +2,8 @@
 
 `make bench` (or `.venv/bin/python -m bench.daily_run`). For each history length it
 generates the extracts into a temporary home, loads all days but the last in one pass
-(the history), then times the run of the last day alone — ingest, load checks, dbt build,
-mart checks, publish, dbt docs, Excel report and dashboard — and prints both times and
+(the history), then times the run of the last day alone — ingest, load checks, dbt build
+and its tests, publish, dbt docs, Excel report and dashboard — and prints both times and
 their ratio. Both are taken in the same
 process, one after the other, so the ratio means more than either time on a shared machine.
 """
