@@ -7,9 +7,11 @@ import datetime as dt
 
 import duckdb
 import numpy as np
+import pandas as pd
 import pytest
 
 from tests.conftest import END, REFERENCE, START, one
+from tthc.config import DBT_PROJECT
 from tthc.generator import generate
 from tthc.generator.catalogue import build_catalogue, catalogue_deliveries
 from tthc.generator.submissions import build_submissions
@@ -122,8 +124,7 @@ def test_payments_belong_to_dossiers_with_a_fee(landing):
 def test_report_entries_follow_seed_000_coverage():
     """Quarter I/2022 (seed 000 §5.1): II.01b 75/111 communes, II.05a 107/111, II.06 111/111; LRIS: only
     the planning and investment department enters its 94 indicators."""
-    units = duckdb.sql("select * from read_csv('dbt_project/seeds/units.csv', all_varchar = true)").df()
-    entries = build_submissions(np.random.default_rng(5), units, dt.date(2022, 3, 1), dt.date(2022, 4, 30))
+    entries = build_submissions(np.random.default_rng(5), dt.date(2022, 3, 1), dt.date(2022, 4, 30))
     q1 = entries[(entries["system"] == "GRIS") & (entries["period_start"] == dt.date(2022, 1, 1))]
     communes = q1.groupby("form_code")["unit_code"].nunique().to_dict()
     assert communes["II.06"] == 111
@@ -149,3 +150,57 @@ def test_payments_follow_appendix_5(tmp_path):
     assert land[1] == pytest.approx(165_114_587_354, rel=0.2)
     assert fees[0] == pytest.approx(403, rel=0.5)
     assert fees[1] == pytest.approx(130_210_001, rel=0.5)
+
+
+def test_entries_after_the_reform_come_from_todays_units():
+    """Report entries made from August to October 2025 (quarter III's GRIS, the months' LRIS):
+    the 95 communes and wards of the platform's reports then, and the successor
+    departments; no old unit."""
+    from tthc.generator.reform import in_force
+
+    entries = build_submissions(np.random.default_rng(3), dt.date(2025, 8, 1), dt.date(2025, 10, 31))
+    units = in_force("2025-08-01")
+    communes = set(units.loc[(units["unit_kind"] == "commune") & units["section"].ne(""), "unit_code"])
+    gris = entries[entries["system"] == "GRIS"]
+    lris = entries[entries["system"] == "LRIS"]
+    assert len(communes) == 95 and set(gris["unit_code"]) <= communes
+    assert set(gris.loc[gris["form_code"] == "II.06", "unit_code"]) == communes     # every commune enters II.06
+    assert set(gris["form_code"]) == {"II.01b", "II.05a", "II.06"}
+    assert len(lris) and all(code.startswith("DN-") for code in lris["unit_code"])
+    assert set(lris["unit_code"]) <= set(units["unit_code"])
+
+
+def test_catalogue_after_the_reform_has_no_district_tier():
+    from tthc.generator.reform import catalogue_in_force, in_force
+
+    catalogue = build_catalogue(np.random.default_rng(1))
+    before = catalogue_in_force(catalogue, dt.date(2025, 6, 30))
+    after = catalogue_in_force(catalogue, dt.date(2025, 7, 1))
+    assert before.equals(catalogue) and "district" in set(before["tier"])
+    assert set(after["tier"]) == {"province", "commune"}
+    assert not after.duplicated(["service_code", "tier"]).any() and set(after["service_code"]) == set(catalogue["service_code"])
+    crosswalk = pd.read_csv(DBT_PROJECT / "seeds" / "unit_crosswalk_2025.csv", dtype=str, keep_default_na=False)
+    no_successor = set(crosswalk.loc[crosswalk["new_code"] == "", "old_code"])
+    agencies = set(after["agency_code"].dropna())
+    assert agencies - no_successor <= set(in_force("2025-07-01")["unit_code"])
+    assert not agencies & set(crosswalk.loc[crosswalk["new_code"] != "", "old_code"]) - set(crosswalk["new_code"])
+
+
+def test_every_commune_of_todays_province_receives_dossiers_after_the_reform(tmp_path):
+    """From 01/07/2025 the former Đồng Nai's communes are on the portal too (at an assumed
+    volume: reform.absorbed_communes), never before; every row names a unit in force."""
+    from tthc.generator.reform import in_force
+
+    generate(tmp_path, dt.date(2025, 6, 20), dt.date(2025, 7, 20), seed=5, scale=0.3)
+    units = in_force("2025-07-01")
+    communes = set(units.loc[(units["unit_kind"] == "commune") & units["section"].ne(""), "unit_code"])
+    named = dict(duckdb.sql(f"""select unit_code, min(received_at) from {all_rows(tmp_path)}
+                                where filename >= '{tmp_path}/dossiers/dossiers_2025-07-01.csv' group by unit_code""").fetchall())
+    assert communes <= set(named)
+    former = set(in_force("2025-06-30").query("unit_kind == 'commune' and section == ''")["unit_code"])
+    june = {u for (u,) in duckdb.sql(f"""select distinct unit_code from {all_rows(tmp_path)}
+                                         where filename < '{tmp_path}/dossiers/dossiers_2025-07-01.csv'""").fetchall()}
+    assert not june & former                                  # the former Đồng Nai had no dossiers on our portal
+    ours = set(in_force("2025-06-30").query("section != ''")["unit_code"])
+    on_former_land = communes - ours
+    assert len(on_former_land) == 55 and min(named[u] for u in on_former_land) >= "2025-07-01"

@@ -72,11 +72,17 @@ def generate(landing: Path, start: dt.date, end: dt.date, seed: int = 2022, scal
     services_dir = landing / "services"
     services_dir.mkdir(parents=True, exist_ok=True)
     for day, delivered in catalogue_deliveries(np.random.default_rng([seed, 1]), catalogue, start, end).items():
+        delivered = reform.catalogue_in_force(delivered, day)
         delivered.assign(
             fee_required=delivered["fee_required"].astype(int), interconnected=delivered["interconnected"].astype(int)
         ).to_csv(services_dir / f"services_{day.isoformat()}.csv", index=False)
 
-    dossiers = _dossiers(rng, units, calibration, catalogue, start, end, scale)
+    merger = reform.reform_day()
+    absorbed = reform.absorbed_communes(calibration, units) if pd.Timestamp(end) >= merger else calibration.iloc[0:0]
+    dossiers = _dossiers(rng, units, pd.concat([calibration, absorbed], ignore_index=True), catalogue, start, end, scale)
+    # the former Đồng Nai's communes come onto the portal on the reform day, with no history before it
+    first_seen = dossiers["submitted_at"].fillna(dossiers["received_at"])
+    dossiers = dossiers[~(dossiers["unit_code"].isin(absorbed["unit_code"]) & (first_seen < merger))].reset_index(drop=True)
     side = np.random.default_rng([seed, 2])
     land_paid = payments.mark_land_obligations(side, dossiers)
     dossiers["paid_online"] = dossiers["paid_online"] | land_paid
@@ -86,8 +92,8 @@ def generate(landing: Path, start: dt.date, end: dt.date, seed: int = 2022, scal
     delivered = dossiers["dossier_code"].isin(rows["dossier_code"])
     transactions = payments.build_transactions(side, dossiers[delivered], land_paid[delivered])
     days = pd.date_range(start, end, freq="D")
-    _write_daily(landing, "payments", payments.extract_rows(transactions, start, end), days, payments.COLUMNS)
-    submissions = build_submissions(np.random.default_rng([seed, 3]), units, start, end)
+    _write_daily(landing, "payments", reform.recode(payments.extract_rows(transactions, start, end)), days, payments.COLUMNS)
+    submissions = build_submissions(np.random.default_rng([seed, 3]), start, end)
     _write_daily(landing, "report_submissions", submissions.assign(extract_day=submissions["submitted_at"].dt.normalize()),
                  days, list(submissions.columns))
     _write_daily(landing, "dossiers", rows, days, OUTPUT_COLUMNS, progress)
@@ -183,7 +189,8 @@ def _dossiers(rng, units, calibration, catalogue, start, end, scale) -> pd.DataF
     seq = d.groupby(["unit_code", d["received_at"].dt.date]).cumcount() + 1
     d["dossier_code"] = d["unit_code"] + "-" + d["received_at"].dt.strftime("%y%m%d") + "-" + seq.astype(str).str.zfill(5)
     names = cal.set_index("unit_code")
-    address = names.loc[d["unit_code"], "unit_name"].to_numpy().astype(object) + ", Bình Phước"
+    province = np.where(d["received_at"] >= reform.reform_day(), ", Đồng Nai", ", Bình Phước")
+    address = names.loc[d["unit_code"], "unit_name"].to_numpy().astype(object) + province
     for column, values in applicants(rng, len(d), address).items():
         d[column] = values
     return d

@@ -2,7 +2,9 @@
 
 Calibrated to seed 000 §5: for quarter I/2022, 75 of 111 communes entered form II.01b,
 107 entered II.05a and all 111 entered II.06; in LRIS only the planning and investment
-department entered its indicators (94 of them), the other departments none yet.
+department entered its indicators (94 of them), the other departments none yet. Each
+period's entries come from the obligations and the units in force on its first day, so
+after the 2025 reform today's communes and the successor departments enter them.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from tthc.config import DBT_PROJECT
+from tthc.generator.reform import in_force
 
 P_ENTERED = {"II.01b": 75 / 111, "II.05a": 107 / 111, "II.06": 1.0}
 P_LRIS_ENTERED = {"DEP-KHDT": 0.98}  # others: P_LRIS_OTHER
@@ -22,7 +25,7 @@ ENTRY_WINDOW_DAYS = (-5, 25)  # entries come from a few days before the period e
 COLUMNS = ["system", "form_code", "unit_code", "period_start", "period_end", "status", "submitted_at", "updated_at"]
 
 
-def build_submissions(rng: np.random.Generator, units: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame:
+def build_submissions(rng: np.random.Generator, start: dt.date, end: dt.date) -> pd.DataFrame:
     """Every entry made within [start, end], for periods whose entry window reaches into it."""
     obligations = pd.read_csv(DBT_PROJECT / "seeds" / "report_obligations.csv", dtype=str, keep_default_na=False)
     frames = []
@@ -30,7 +33,7 @@ def build_submissions(rng: np.random.Generator, units: pd.DataFrame, start: dt.d
         due = obligations[obligations["frequency"] == frequency]
         for period_start in _periods(start - dt.timedelta(days=ENTRY_WINDOW_DAYS[1]), end, months):
             period_end = (pd.Timestamp(period_start) + pd.DateOffset(months=months) - pd.Timedelta(days=1)).date()
-            frames.append(_entries(rng, due, units, period_start, period_end))
+            frames.append(_entries(rng, due, period_start, period_end))
     entries = pd.concat(frames, ignore_index=True)
     when = entries["submitted_at"]
     keep = (when >= pd.Timestamp(start)) & (when < pd.Timestamp(end) + pd.Timedelta(days=1))
@@ -47,10 +50,14 @@ def _periods(first: dt.date, last: dt.date, months: int) -> list[dt.date]:
     return out
 
 
-def _entries(rng, obligations: pd.DataFrame, units: pd.DataFrame, period_start: dt.date, period_end: dt.date) -> pd.DataFrame:
+def _entries(rng, obligations: pd.DataFrame, period_start: dt.date, period_end: dt.date) -> pd.DataFrame:
     rows = []
-    # the communes of the platform's reports (the register also holds the former Đồng Nai's)
-    communes = units.loc[(units["unit_kind"] == "commune") & units["section"].fillna("").ne(""), "unit_code"].to_numpy()
+    day = pd.Timestamp(period_start)
+    obligations = obligations[(pd.to_datetime(obligations["valid_from"]) <= day)
+                              & (obligations["valid_to"].eq("") | (pd.to_datetime(obligations["valid_to"].where(obligations["valid_to"] != "")) >= day))]
+    # the communes of the platform's report then (the register also holds the former Đồng Nai's)
+    units = in_force(day)
+    communes = units.loc[(units["unit_kind"] == "commune") & units["section"].ne(""), "unit_code"].to_numpy()
     for ob in obligations.itertuples():
         who = communes if ob.unit_kind == "commune" else np.array([ob.unit_code])
         p = P_ENTERED.get(ob.form_code) if ob.system == "GRIS" else P_LRIS_ENTERED.get(ob.unit_code, P_LRIS_OTHER)
