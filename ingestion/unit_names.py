@@ -105,15 +105,19 @@ class Unit:
 class Resolution:
     name: str
     code: str | None
-    status: str                       # resolved | ambiguous | unknown
+    status: str                       # resolved | ambiguous | unknown | not_in_force (ended, or not yet begun, on the day)
     how: str = ""                     # exact | alias | typo | elimination | all_communes
     candidates: list[str] = field(default_factory=list)   # "code name (district)"
     scope: str = "self"               # self | children: the unit itself, or every unit under it
+
+    note: str = ""                    # for a unit not in force: which, when it ended (or begins), its successor
 
     @property
     def message(self) -> str:
         if self.status == "resolved":
             return f"{self.name!r} -> {self.code} ({self.how})"
+        if self.status == "not_in_force":
+            return f"unit {self.name!r} {self.note}"
         if not self.candidates:
             return f"unknown unit {self.name!r}: no unit of the register comes close"
         return f"{self.status} unit {self.name!r}: candidates {'; '.join(self.candidates)}"
@@ -129,8 +133,9 @@ class UnitRegister:
             history = list(csv.DictReader(f))
         with open(seeds / "unit_aliases.csv", encoding="utf-8") as f:
             self.aliases = {plain(r["alias"]): r["unit_code"] for r in csv.DictReader(f)}
-        with open(seeds / "unit_crosswalk_2025.csv", encoding="utf-8") as f:  # the day Bình Phước joined Đồng Nai
-            self.merger = date.fromisoformat(next(r["valid_from"] for r in csv.DictReader(f) if r["old_code"] == "70"))
+        with open(seeds / "unit_crosswalk_2025.csv", encoding="utf-8") as f:
+            self.crosswalk = {r["old_code"]: r for r in csv.DictReader(f)}
+        self.merger = date.fromisoformat(self.crosswalk["70"]["valid_from"])  # the day Bình Phước joined Đồng Nai
         # the name keys are computed once here: every resolve compares against all of them
         self.versions = [
             Unit(h["unit_code"], h["unit_name"],
@@ -152,7 +157,47 @@ class UnitRegister:
                 on: date | None = None, province: str | None = None) -> Resolution:
         """One name; ``district`` is the code the table's context gives, ``kinds`` the unit kinds
         its section admits, ``on`` the day the report speaks of (units valid that day only),
-        ``province`` another province than the platform's (the former Đồng Nai: 75)."""
+        ``province`` another province than the platform's (the former Đồng Nai: 75).
+        A name that fits only a unit which no longer exists on ``on`` comes back ``not_in_force``,
+        naming the unit, its last day and its successor: never counted under it."""
+        found = self._resolve(name, district=district, kinds=kinds, on=on, province=province)
+        if on is not None and found.how == "typo":
+            # a near name in force must not stand in for the exact name of a unit that ended
+            exact = self._resolve(name, district=district, kinds=kinds, on=None, province=province)
+            if exact.status == "resolved" and exact.how in ("exact", "alias") and not self._exists(exact.code, on):
+                return self._not_in_force(name, exact.code, on)
+        if on is None or (found.status == "resolved" and (found.scope == "children" or self._exists(found.code, on))):
+            return found
+        if found.status != "resolved":
+            found = self._resolve(name, district=district, kinds=kinds, on=None, province=province)
+            if found.status != "resolved" or found.scope == "children" or self._exists(found.code, on):
+                return self._resolve(name, district=district, kinds=kinds, on=on, province=province)
+        return self._not_in_force(name, found.code, on)
+
+    def _exists(self, code: str, on: date) -> bool:
+        return any(v.code == code and v.valid_on(on) for v in self.versions)
+
+    def _not_in_force(self, name: str, code: str, on: date) -> Resolution:
+        last = max((v for v in self.versions if v.code == code and v.valid_to and v.valid_to < on),
+                   key=lambda v: v.valid_to, default=None)
+        if last is None:  # not yet in force on the day
+            first = min(v.valid_from for v in self.versions if v.code == code)
+            return Resolution(name, None, "not_in_force", note=f"is {code}, in force only from {first:%d/%m/%Y}: "
+                                                        f"not on {on:%d/%m/%Y}, the day the report speaks of")
+        note = f"is {code} {last.name}, which ended on {last.valid_to:%d/%m/%Y}: not a unit on {on:%d/%m/%Y}, the day the report speaks of"
+        row = self.crosswalk.get(code)
+        candidates = []
+        if row and row["new_code"]:
+            note += f"; its successor is {row['new_code']} {row['new_name']} ({row['basis']})"
+            candidates = [f"{row['new_code']} {row['new_name']} (successor)"]
+        elif row:
+            note += f"; {row['basis']}"
+        else:
+            note += "; the register names no successor"
+        return Resolution(name, None, "not_in_force", candidates=candidates, note=note)
+
+    def _resolve(self, name: str, *, district: str | None, kinds: set[str] | None, on: date | None,
+                 province: str | None) -> Resolution:
         head, suffixes = split_place(name)
         for part in suffixes:                     # "... - huyện Bù Đốp - tỉnh Bình Phước"
             word, core = split_type(part)

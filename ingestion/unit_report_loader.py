@@ -112,7 +112,7 @@ def _store(con: duckdb.DuckDBPyConnection, report_id: str, t: ReportTable) -> No
         (report_id, t.sheet, r.row_number, r.row_kind, r.section, r.section_seq, r.stt, r.unit_name,
          r.resolution.code if r.resolution else None, r.resolution.scope if r.resolution else None,
          r.resolution.status if r.resolution else None, r.resolution.how if r.resolution else None,
-         "; ".join(r.resolution.candidates) if r.resolution and r.resolution.status != "resolved" else None)
+         (r.resolution.note or "; ".join(r.resolution.candidates)) if r.resolution and r.resolution.status != "resolved" else None)
         for r in t.rows])
     _insert_many(con, "insert into raw.unit_report_values values (?, ?, ?, ?, ?, ?, ?, ?)", [
         (report_id, t.sheet, r.row_number, column, r.cells[column], r.printed[column],

@@ -177,3 +177,26 @@ def test_names_of_the_former_dong_nai_and_of_today_resolve_on_their_dates():
     assert units.resolve("Phường Tân Triều", on=after).code == "26188"             # Tân Phong's successor
     assert units.resolve("Sở Nông nghiệp và Môi trường", on=after).code == "DN-NNMT"
     assert units.resolve("Sở Nông nghiệp và Môi trường", on=before).status != "resolved"
+
+
+def test_a_name_of_a_unit_not_in_force_on_the_day_names_it_and_its_successor():
+    """A report speaking of August 2025 that names a unit which ended on 30/06/2025 gets
+    no code (it is counted under no unit), and its note says which unit, when it ended
+    and the successor, or that none is known: a nearby name in force never stands in."""
+    units, after = register(), dt.date(2025, 8, 31)
+    merged = units.resolve("UBND phường Tân Đồng", district="689", on=after)
+    assert (merged.status, merged.code) == ("not_in_force", None)
+    assert "25198 Phường Tân Đồng, which ended on 30/06/2025" in merged.message
+    assert "successor is 25195 Phường Bình Phước" in merged.message and "31/08/2025" in merged.message
+    department = units.resolve("Sở NN và PTNT", on=after)
+    assert department.code is None and "its successor is DN-NNMT Sở Nông nghiệp và Môi trường" in department.note
+    assert "Nghị định 45/2025/NĐ-CP" in department.note
+    foreign = units.resolve("Sở Ngoại vụ", on=after)           # not DN-NV: its successor is not known for certain
+    assert foreign.code is None and foreign.status == "not_in_force" and "no successor known for certain" in foreign.note
+    district = units.resolve("UBND huyện Đồng Phú", on=after)
+    assert district.status == "not_in_force" and "ended on 30/06/2025" in district.note
+    early = units.resolve("Sở Nông nghiệp và Môi trường", on=dt.date(2024, 5, 1))
+    assert early.status == "not_in_force" and "in force only from 01/07/2025" in early.note
+    # the same names on a day they were in force resolve as before
+    assert units.resolve("UBND phường Tân Đồng", district="689", on=dt.date(2025, 6, 30)).code == "25198"
+    assert units.resolve("Sở Ngoại vụ", on=dt.date(2025, 6, 30)).code == "DEP-NGV"

@@ -77,11 +77,11 @@ create table if not exists raw.unit_report_rows (
     section_seq  integer,
     stt          varchar,
     unit_name    varchar not null,      -- as printed
-    unit_code    varchar,               -- resolved; null when ambiguous or unknown
+    unit_code    varchar,               -- resolved; null when ambiguous, unknown or not_in_force
     scope        varchar,               -- self | children (e.g. appendix 4 section C: a district's communes)
-    resolution   varchar,               -- resolved | ambiguous | unknown
+    resolution   varchar,               -- resolved | ambiguous | unknown | not_in_force (ended, or not yet begun, on the report's day)
     resolved_by  varchar,               -- exact | alias | typo | elimination | all_communes
-    candidates   varchar                -- for an unresolved name: the units it might be
+    candidates   varchar                -- unresolved: the units it might be; not_in_force: which unit, its last day, its successor
 );
 create table if not exists raw.unit_report_values (
     report_id    varchar not null,
