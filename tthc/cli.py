@@ -127,9 +127,15 @@ def cmd_contracts_doc(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from tthc.demo import run_demo
+    from tthc.demo import CAMPAIGN, demo_range, run_demo
 
-    return run_demo(paths(), scale=args.scale)
+    if (args.start is None) != (args.end is None):
+        raise SystemExit("tthc demo: give both --from and --to, or neither (the 2022 campaign)")
+    try:
+        span = CAMPAIGN if args.start is None else demo_range(args.start, args.end)
+    except ValueError as e:
+        raise SystemExit(f"tthc demo: {e}") from None
+    return run_demo(paths(), scale=args.scale, span=span)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -173,7 +179,9 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--freshness", action="store_true", help="also run dbt source freshness (fails when a daily source is stale)")
     s.set_defaults(func=cmd_status)
 
-    d = sub.add_parser("demo", help="generate the 2022 campaign (15/12/2021–02/09/2022) and run the whole flow")
+    d = sub.add_parser("demo", help="generate the 2022 campaign (15/12/2021–02/09/2022), or any range, and run the whole flow")
+    d.add_argument("--from", dest="start", type=_date, help="first day of another range, e.g. 2025-05-01 (across the 2025 reform)")
+    d.add_argument("--to", dest="end", type=_date, help="last day of that range, e.g. 2025-09-30")
     d.add_argument("--scale", type=float, default=1.0)
     d.set_defaults(func=cmd_demo)
 

@@ -116,6 +116,14 @@ def reconciliation_lines(paths: Paths, top: int = 5) -> list[str]:
     return out
 
 
+def ended_units(paths: Paths) -> list[str]:
+    """The extract rows of units not in force on their day, as `tthc status` lists them."""
+    from warehouse.status import ended_unit_lines
+
+    with connect(paths.warehouse, read_only=True) as con:
+        return ended_unit_lines(con)
+
+
 def validate_loads(paths: Paths, run_id: str, echo=print) -> dict[str, list[Issue]]:
     """Run the load checks on every pending load; make each current or quarantine it. Returns the quarantined."""
     from expectations.runner import record, validate
@@ -275,7 +283,7 @@ def run(paths: Paths, dates: set[dt.date] | None, run_id: str | None = None, ech
     settle(paths, summary.files)
     summary.unit_reports = ingest_unit_reports(paths, summary.run_id, echo)
     build(paths, echo, full_refresh=full_refresh)
-    summary.reconciliation = reconciliation_lines(paths)
+    summary.reconciliation = reconciliation_lines(paths) + ended_units(paths)
     publish(paths, echo)
     document(paths, echo)
     export(paths, echo, day=max(dates) if dates else None)

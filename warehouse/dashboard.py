@@ -67,11 +67,13 @@ def dashboard_data(con: duckdb.DuckDBPyConnection, period_id: str | None = None)
         "kpis": [{"id": k, "name": v} for k, v in KPI_NAMES_VI.items()],
         "periods": periods,
         "default_period": shown[0]["id"] if shown else None,
-        # every unit with a figure in any period, by its name in the latest of them
+        # every unit with a figure in any period, by its name and place in the latest of them
+        # (a commune after 2025 in section B of the two tiers, not where it stood in 2022)
         "units": _records(con, """
             select s.scope_code as code, s.unit_name as name, coalesce(d.section, 'A') as section,
                 coalesce(d.report_order, 0) as report_order, d.unit_kind as kind
-            from marts.fct_kpi_scorecard as s left join marts.dim_unit as d on d.unit_code = s.scope_code
+            from marts.fct_kpi_scorecard as s
+            left join marts.dim_report_period_unit as d on d.period_id = s.period_id and d.unit_code = s.scope_code
             where s.scope = 'unit'
             qualify row_number() over (partition by s.scope_code order by s.period_end desc, s.period_start desc) = 1
             order by section, kind, report_order, code"""),

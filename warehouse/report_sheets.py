@@ -153,7 +153,7 @@ units as (
         any_value(coalesce(district.report_order, 0)) as district_order, any_value(coalesce(d.report_order, 0)) as unit_order
     from s
     left join marts.dim_unit as d using (unit_code)
-    left join marts.dim_unit as district on district.unit_code = d.district_code
+    left join marts.dim_unit as district on district.unit_code = s.district_code  -- as at the period's end
     group by s.unit_code
 )
 select 'detail', cast(row_number() over (order by district_order, unit_order, unit_code) as varchar),
@@ -202,16 +202,16 @@ APPENDIX_5_LAND = SheetLayout(
     columns=_PAYMENTS_COLUMNS,
     sql="""
 select row_kind, case when row_kind = 'detail' then cast(row_number() over (
-        partition by row_kind order by district_order, p.unit_code) as varchar) end, label, ytd_transactions, ytd_amount_vnd
+        partition by row_kind order by district_order, p.report_order, p.unit_code) as varchar) end, label, ytd_transactions, ytd_amount_vnd
 from (
-    select case when p.unit_code = '70' then 'total' else 'detail' end as row_kind,
-        case when p.unit_code = '70' then 'Tổng cộng' else p.unit_name end as label,
-        case when p.unit_code = '70' then 999 else coalesce(district.report_order, 0) end as district_order, p.*
+    select case when p.is_province then 'total' else 'detail' end as row_kind,
+        case when p.is_province then 'Tổng cộng' else p.unit_name end as label,
+        case when p.is_province then 999 else coalesce(district.report_order, 0) end as district_order, p.*
     from marts.rpt_payments as p
     left join marts.dim_unit as district on district.unit_code = p.district_code
     where p.report_date = $payments_date and p.kind = 'land_obligation'
 ) as p
-order by district_order, p.unit_code
+order by district_order, p.report_order, p.unit_code
 """,
 )
 
@@ -224,29 +224,30 @@ APPENDIX_5_FEES = SheetLayout(
     columns=_PAYMENTS_COLUMNS,
     sql=f"""
 with p as (
-    select p.*, {UNIT_ORDER}, coalesce(district.report_order, 0) as district_order
-    from marts.rpt_payments as p
-    left join marts.dim_unit as d using (unit_code)
-    left join marts.dim_unit as district on district.unit_code = p.district_code
-    where p.report_date = $payments_date and p.kind = 'fee'
+    -- the row carries its place in the day's reports (section, order)
+    select d.*, {UNIT_ORDER}, coalesce(district.report_order, 0) as district_order
+    from marts.rpt_payments as d
+    left join marts.dim_unit as district on district.unit_code = d.district_code
+    where d.report_date = $payments_date and d.kind = 'fee'
 ),
-sections(part, stt, label) as (
-    values (1, 'I', 'Các sở, ban, ngành cấp tỉnh'), (2, 'II', 'Cấp huyện (UBND huyện, chi nhánh VPĐK đất đai)'),
-           (3, 'III', 'Cấp xã')
+-- the tiers of the day's structure, numbered in order (I, II, III before 2025; I, II after)
+sections(part, label) as (
+    values (1, 'Các sở, ban, ngành cấp tỉnh'), (2, 'Cấp huyện (UBND huyện, chi nhánh VPĐK đất đai)'), (3, 'Cấp xã')
 ),
 units as (
     select *, case when unit_kind = 'commune' then 3 when unit_kind in ('district', 'land_branch') then 2 else 1 end as part
-    from p where unit_code <> '70'
+    from p where not is_province
 ),
 printed as (
-    select 'section' as row_kind, stt, label, null::bigint as ytd_transactions, null::bigint as ytd_amount_vnd,
+    select 'section' as row_kind, ['I', 'II', 'III'][cast(dense_rank() over (order by part) as integer)] as stt, label,
+        null::bigint as ytd_transactions, null::bigint as ytd_amount_vnd,
         part, 0 as district_order, 0 as kind_order, 0 as unit_order, '' as unit_code
     from sections where part in (select part from units)
     union all
     select 'detail', null, unit_name, ytd_transactions, ytd_amount_vnd, part, district_order, kind_order, unit_order, unit_code
     from units
     union all
-    select 'total', null, 'Tổng cộng', ytd_transactions, ytd_amount_vnd, 9, 0, 0, 0, '' from p where unit_code = '70'
+    select 'total', null, 'Tổng cộng', ytd_transactions, ytd_amount_vnd, 9, 0, 0, 0, '' from p where is_province
 )
 select row_kind,
     coalesce(stt, case when row_kind = 'detail' then cast(row_number() over (

@@ -6,6 +6,7 @@ import duckdb
 
 from ingestion.contracts import sources
 from tthc.config import Paths
+from tthc.vn_format import number
 
 
 def status_lines(paths: Paths) -> list[str]:
@@ -46,6 +47,7 @@ def status_lines(paths: Paths) -> list[str]:
         for name, load_id, reason, at in quarantined:
             lines.append(f"  {name}  [{load_id}, {at:%Y-%m-%d %H:%M}]")
             lines.append(f"    {reason}")
+        lines += ended_unit_lines(con)
         last_run = con.execute("select run_id from audit.validation_results order by validated_at desc limit 1").fetchone()
         if last_run:
             failed = con.execute("""select suite, expectation, severity, unexpected_count from audit.validation_results
@@ -55,3 +57,30 @@ def status_lines(paths: Paths) -> list[str]:
         return lines
     finally:
         con.close()
+
+
+def ended_unit_lines(con: duckdb.DuckDBPyConnection, top: int = 10) -> list[str]:
+    """Extract rows that name a unit not in force on their day (marts.rpt_extract_rows_of_ended_units):
+    per unit, its last day, the days and rows, and the successor they count under, or why none."""
+    if not con.execute("select 1 from information_schema.tables where table_schema = 'marts' "
+                       "and table_name = 'rpt_extract_rows_of_ended_units'").fetchall():
+        return []
+    units = con.execute("""
+        select unit_code, any_value(unit_name), any_value(unit_last_day), min(extract_date), max(extract_date),
+               sum(extract_rows), string_agg(distinct source, ', ' order by source),
+               any_value(successor_code), any_value(successor_name), any_value(basis)
+        from marts.rpt_extract_rows_of_ended_units
+        group by unit_code order by sum(extract_rows) desc, unit_code""").fetchall()
+    if not units:
+        return []
+    out = ["", f"extract rows naming a unit not in force on their day: {len(units)} unit(s), "
+               f"{number(sum(u[5] for u in units))} row(s) (marts.rpt_extract_rows_of_ended_units)"]
+    for code, name, last, first_day, last_day, rows, source, successor, successor_name, basis in units[:top]:
+        ended = f"ended {last:%d/%m/%Y}" if last else "not in the register"
+        where = (f"counted under {successor} {successor_name}" if successor
+                 else f"in no unit's figures ({basis})")
+        out.append(f"  {code} {name or ''} ({ended}): {number(rows)} {source} row(s) "
+                   f"{first_day:%d/%m/%Y} – {last_day:%d/%m/%Y}; {where}")
+    if len(units) > top:
+        out.append(f"  … and {len(units) - top} more")
+    return out

@@ -48,8 +48,9 @@ select
     o.form_name,
     o.unit_code,
     coalesce(h.unit_name, u.unit_name) as unit_name,
-    u.district_code,
-    u.district_name,
+    -- the district as at the period's end: none after the 2025 reform, when the tier was abolished
+    case when h.unit_code is null then u.district_code else h.district_code end as district_code,
+    case when h.unit_code is null then u.district_name else dh.unit_name end as district_name,
     o.frequency,
     o.period_start,
     o.period_end,
@@ -67,5 +68,7 @@ cross join span as s
 inner join {{ ref('dim_unit') }} as u on u.unit_code = o.unit_code
 left join {{ ref('dim_unit_history') }} as h
     on h.unit_code = o.unit_code and o.period_end between h.valid_from and h.valid_until
+left join {{ ref('dim_unit_history') }} as dh
+    on dh.unit_code = h.district_code and o.period_end between dh.valid_from and dh.valid_until
 left join latest_entry as e
     on e.system = o.system and e.form_code = o.form_code and e.unit_code = o.unit_code and e.period_start = o.period_start

@@ -1,15 +1,20 @@
--- Findings on the portal's extracts: rows that name a unit which, on the row's extract
+-- Findings on the portal's daily extracts (dossiers, payments): rows that name a unit which, on the row's extract
 -- day, is not a unit of the platform's reports (for example a district after 01/07/2025,
 -- when the tier was abolished, or a commune merged into another). Per load, day and unit:
 -- the rows, the unit's last day, and its successor where the register names one (whose
 -- figures the reports then count them under), else why not.
 with named as (
-    select load_id, extract_date, unit_code, count(*) as extract_rows
+    select 'dossiers' as source, load_id, extract_date, unit_code, count(*) as extract_rows
     from {{ ref('stg_portal__dossiers') }}
+    group by load_id, extract_date, unit_code
+    union all
+    select 'payments', load_id, extract_date, unit_code, count(*)
+    from {{ ref('stg_portal__payments') }}
     group by load_id, extract_date, unit_code
 )
 
 select
+    n.source,
     n.load_id,
     n.extract_date,
     n.unit_code,
