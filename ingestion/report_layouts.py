@@ -1,11 +1,12 @@
 """The layouts of the unit reports, declared as data in ``report_templates/*.yaml``.
 
-A layout says how to recognise a table (phrases its header block must contain, and
-phrases its title block must contain when two tables share a header), its columns in
-order after the STT column, what the rows of each section name (unit kinds) and count
-(the unit itself, or every unit under it), and what the checks compare: identities,
-printed percentages, and the figures reconciled against the portal. Adding a layout is
-adding a file; no code changes.
+A layout says how to recognise a table — by the set of columns it has, each column by any
+of its wordings (every word of one wording in the column's heading, in any order, marks
+kept, after the abbreviations of ``_abbreviations.yaml`` are expanded), and, when two tables have the
+same columns, by words of its title — what the rows of each section name (unit kinds) and
+count (the unit itself, or every unit under it), and what the checks compare: identities,
+printed percentages, and the figures reconciled against the portal. Adding a layout, or a
+wording an office uses, is editing a file; no code changes.
 """
 
 from __future__ import annotations
@@ -26,6 +27,12 @@ class ReportColumn:
     name: str
     kind: str                        # name | count | percent | status
     values: tuple[str, ...] = ()     # the allowed texts of a status column
+    wordings: tuple[frozenset[str], ...] = ()   # each as the set of its plain words
+
+    def fit(self, heading: frozenset[str]) -> int:
+        """How well a heading names this column: the words of its longest wording the
+        heading holds all of, or 0."""
+        return max((len(w) for w in self.wordings if w <= heading), default=0)
 
 
 @dataclass(frozen=True)
@@ -54,8 +61,7 @@ class Percentage:
 class Layout:
     name: str
     title: str
-    signature: tuple[str, ...]
-    title_signature: tuple[str, ...]
+    title_signature: tuple[frozenset[str], ...]
     columns: tuple[ReportColumn, ...]
     sections: dict[str, Section]
     default_section: Section
@@ -73,9 +79,65 @@ class Layout:
             return self.default_section
         return self.sections.get(code) or self.sections.get("*") or self.default_section
 
-    def matches(self, header_text: str, title_text: str) -> bool:
-        return all(plain(p) in header_text for p in self.signature) and all(
-            plain(p) in title_text for p in self.title_signature)
+    def match(self, headings: dict[int, str], title: str) -> "LayoutMatch":
+        """Assign each of the layout's columns to one of the sheet's (column index ->
+        heading): the best-fitting pairs first, so that "đã giải quyết / quá hạn" and
+        "đang giải quyết / quá hạn" each go to the column whose whole heading names it."""
+        words = {j: words_of(h) for j, h in headings.items()}
+        pairs = sorted(((c.fit(words[j]), -len(words[j]), -j, c.name, j) for c in self.columns for j in words
+                        if c.fit(words[j])), reverse=True)
+        assigned: dict[str, int] = {}
+        for _, _, _, name, j in pairs:
+            if name not in assigned and j not in assigned.values():
+                assigned[name] = j
+        title_words = words_of(title)
+        return LayoutMatch(self, {c.name: assigned[c.name] for c in self.columns if c.name in assigned},
+                           [c.name for c in self.columns if c.name not in assigned],
+                           all(w <= title_words for w in self.title_signature), headings)
+
+
+@dataclass
+class LayoutMatch:
+    layout: Layout
+    columns: dict[str, int]          # layout column -> the sheet's column index (0-based)
+    missing: list[str]
+    title_fits: bool
+    headings: dict[int, str]
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing and self.title_fits
+
+    @property
+    def ignored(self) -> list[int]:
+        """The sheet's columns with a heading that no column of the layout took."""
+        return [j for j, h in self.headings.items() if h.strip() and j not in self.columns.values()]
+
+
+@cache
+def _abbreviations() -> dict[str, str]:
+    spec = yaml.safe_load((TEMPLATES / "_abbreviations.yaml").read_text(encoding="utf-8"))
+    return {plain(k, keep_marks=True): plain(v, keep_marks=True) for k, v in spec.items()}
+
+
+def words_of(text: str) -> frozenset[str]:
+    """The words of a heading, lower case with their marks ("quá hạn" is not "kết quả"),
+    abbreviations expanded."""
+    out = set()
+    for word in plain(text, keep_marks=True).split():
+        out.update(_abbreviations().get(word, word).split())
+    return frozenset(out)
+
+
+def best_match(headings: dict[int, str], title: str) -> tuple[LayoutMatch | None, LayoutMatch | None]:
+    """The layout a table is, if one fits wholly (the one with the most columns), and else
+    the closest (the most columns recognised), to say what the sheet lacks."""
+    matches = [layout.match(headings, title) for layout in layouts()]
+    complete = [m for m in matches if m.complete]
+    if complete:
+        return max(complete, key=lambda m: len(m.columns)), None
+    closest = max(matches, key=lambda m: (len(m.columns) - len(m.missing), m.title_fits), default=None)
+    return None, closest
 
 
 def _section(spec: dict) -> Section:
@@ -88,8 +150,9 @@ def load_layout(path: Path) -> Layout:
     reconcile = {k: tuple(v) if isinstance(v, list) else (v,) for k, v in (spec.get("reconcile") or {}).items()}
     return Layout(
         name=spec["name"], title=spec["title"],
-        signature=tuple(spec["signature"]), title_signature=tuple(spec.get("title_signature") or ()),
-        columns=tuple(ReportColumn(c["name"], c["kind"], tuple(c.get("values") or ())) for c in spec["columns"]),
+        title_signature=tuple(words_of(t) for t in spec.get("title_signature") or ()),
+        columns=tuple(ReportColumn(c["name"], c["kind"], tuple(c.get("values") or ()),
+                                   tuple(words_of(w) for w in c["wordings"])) for c in spec["columns"]),
         sections={str(k): _section(v) for k, v in (spec.get("sections") or {}).items()},
         default_section=_section({"kinds": spec.get("default_kinds")}),
         district_rows_set_context=bool(spec.get("district_rows_set_context")),
@@ -102,4 +165,4 @@ def load_layout(path: Path) -> Layout:
 
 @cache
 def layouts() -> tuple[Layout, ...]:
-    return tuple(load_layout(p) for p in sorted(TEMPLATES.glob("*.yaml")))
+    return tuple(load_layout(p) for p in sorted(TEMPLATES.glob("*.yaml")) if not p.name.startswith("_"))

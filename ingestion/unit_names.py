@@ -174,6 +174,9 @@ class UnitRegister:
                 return self._resolve(name, district=district, kinds=kinds, on=on, province=province)
         return self._not_in_force(name, found.code, on)
 
+    def kind_of(self, code: str) -> str | None:
+        return next((v.kind for v in self.versions if v.code == code), None)
+
     def _exists(self, code: str, on: date) -> bool:
         return any(v.code == code and v.valid_on(on) for v in self.versions)
 

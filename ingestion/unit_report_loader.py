@@ -2,8 +2,10 @@
 
 A workbook is read whole or not at all: a rejected one is copied to quarantine with a
 report naming file, sheet, row and column, and recorded as rejected; the others still
-load. The same file twice is skipped (its SHA-256 is its id); a changed file under the
-same name supersedes the earlier one. Each table's arithmetic is checked by Great
+load. One that lacks what only the office can say (its period) waits, recorded with what
+is missing, until a sidecar file gives it (``report_context``); nothing else waits for
+it. The same file twice is skipped (its id is the SHA-256 of the workbook and of its
+sidecar); a changed file, or sidecar, under the same name supersedes the earlier one. Each table's arithmetic is checked by Great
 Expectations and every finding kept in ``audit.unit_report_findings``.
 """
 
@@ -16,8 +18,11 @@ from pathlib import Path
 
 import duckdb
 
-from ingestion.loader import sha256_of
-from ingestion.unit_reports import ReportRejected, ReportTable, read_workbook
+import hashlib
+
+from ingestion.report_context import sidecar
+from ingestion.unit_reports import ReportRejected, ReportTable, ReportWaiting, read_workbook
+from ingestion.workbook_files import SUFFIXES
 
 FOLDER = "unit_reports"
 
@@ -25,7 +30,7 @@ FOLDER = "unit_reports"
 @dataclass
 class ReportOutcome:
     path: Path
-    status: str                                  # loaded | rejected | skipped
+    status: str                                  # loaded | rejected | waiting | skipped
     reason: str = ""
     tables: list[ReportTable] = field(default_factory=list)
     findings: int = 0
@@ -37,36 +42,68 @@ class ReportOutcome:
     def lines(self) -> list[str]:
         if self.status == "rejected":
             return [f"REJECTED unit report {self.reason}"]
+        if self.status == "waiting":
+            return [f"WAITING unit report {self.reason}"]
         if self.status == "skipped":
             return []
-        sheets = ", ".join(f"{t.sheet} ({t.layout.name}, {t.period_start or '…'} – {t.period_end}, {len(t.rows)} rows)"
-                           for t in self.tables)
+        sheets = ", ".join(f"{t.sheet} ({t.layout.name}, {t.period_start or '…'} – {t.period_end}"
+                           f"{' as given' if t.period_from == 'given' else ''}, {len(t.rows)} rows)" for t in self.tables)
         out = [f"unit report {self.path.name}: {sheets}; {self.findings} finding(s)"]
+        for t in self.tables:
+            out.append(f"  {t.sheet}: columns {t.recognised()}" + (
+                f"; ignored {', '.join(repr(t.match.headings[j]) for j in t.match.ignored)}" if t.match.ignored else "")
+                + (f"; sent by {t.sender.code or t.sender.name}" if t.sender else ""))
         out += [f"  UNRESOLVED {u}" for u in self.unresolved]
         return out
 
 
 def landed_reports(landing: Path) -> list[Path]:
     folder = landing / FOLDER
-    return sorted(p for p in folder.glob("*.xlsx") if not p.name.startswith("~$")) if folder.exists() else []
+    if not folder.exists():
+        return []
+    return sorted(p for p in folder.iterdir()
+                  if p.suffix.lower() in SUFFIXES and not p.name.startswith("~$") and p.is_file())
+
+
+def report_id_of(path: Path) -> str:
+    """The SHA-256 of the workbook and of its sidecar file, if any: giving a period makes it new."""
+    digest = hashlib.sha256(path.read_bytes())
+    if sidecar(path).exists():
+        digest.update(b"\0sidecar\0" + sidecar(path).read_bytes())
+    return digest.hexdigest()
 
 
 def new_reports(con: duckdb.DuckDBPyConnection, landing: Path) -> list[Path]:
     """Landed workbooks the warehouse has not seen (by content)."""
     seen = {r[0] for r in con.execute("select report_id from raw.unit_report_files").fetchall()}
-    return [p for p in landed_reports(landing) if sha256_of(p) not in seen]
+    return [p for p in landed_reports(landing) if report_id_of(p) not in seen]
 
 
 def load_report(con: duckdb.DuckDBPyConnection, path: Path, run_id: str, quarantine: Path, gx_project: Path) -> ReportOutcome:
     from expectations.runner import record
     from expectations.unit_report_checks import check_report
 
-    report_id, now = sha256_of(path), dt.datetime.now()
+    report_id, now = report_id_of(path), dt.datetime.now()
     if con.execute("select 1 from raw.unit_report_files where report_id = ?", [report_id]).fetchall():
         return ReportOutcome(path, "skipped", "already loaded")
     try:
         tables = read_workbook(path)
-    except ReportRejected as rejected:
+    except ReportWaiting as waiting:
+        con.execute("begin")
+        try:
+            con.execute("insert into raw.unit_report_files values (?, ?, ?, 'waiting', ?, ?, ?)",
+                        [report_id, path.name, str(path), "; ".join(waiting.missing), now, run_id])
+            con.execute("delete from audit.unit_reports_waiting where file_name = ?", [path.name])
+            con.execute("insert into audit.unit_reports_waiting values (?, ?, ?, ?)",
+                        [report_id, path.name, "; ".join(waiting.missing), now])
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
+        return ReportOutcome(path, "waiting", str(waiting))
+    except (ReportRejected, ValueError) as rejected:
+        if isinstance(rejected, ValueError):       # a sidecar file the office wrote wrong
+            rejected = ReportRejected(path, str(rejected))
         con.execute("begin")  # the file and its issues together: a retry must not find one without the other
         try:
             con.execute("insert into raw.unit_report_files values (?, ?, ?, 'rejected', ?, ?, ?)",
@@ -87,7 +124,8 @@ def load_report(con: duckdb.DuckDBPyConnection, path: Path, run_id: str, quarant
     con.execute("begin")
     try:
         con.execute("update raw.unit_report_files set status = 'superseded', reason = 'a newer file of this name came' "
-                    "where file_name = ? and status = 'loaded'", [path.name])
+                    "where file_name = ? and status in ('loaded', 'waiting')", [path.name])
+        con.execute("delete from audit.unit_reports_waiting where file_name = ?", [path.name])
         con.execute("insert into raw.unit_report_files values (?, ?, ?, 'loaded', null, ?, ?)",
                     [report_id, path.name, str(path), now, run_id])
         for t in tables:

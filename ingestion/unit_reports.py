@@ -1,45 +1,39 @@
 """Read the Excel reports units send, in the layouts of seed 000's appendices.
 
-Each sheet is matched to one layout (``report_layouts``) by its header block; its rows are
-classified by the STT column (a letter or Roman numeral: section; a number, or "10.1":
-detail; blank with "Tổng…": total), its cells parsed as Vietnamese numbers ("143.133",
-text or numeric), percentages ("63%", "21,62%", "Không nhập") and statuses, and each
-detail row's unit name resolved to a unit code with the section and district as context.
+Each sheet is matched to one layout (``report_layouts``) by the meaning of its column
+headings; its rows are classified by the STT column (a letter or Roman numeral: section;
+a number, or "10.1": detail; blank with "Tổng…": total), its cells parsed as Vietnamese
+numbers ("143.133", text or numeric), percentages ("63%", "21,62%", "Không nhập") and
+statuses, and each detail row's unit name resolved to a unit code with the section, the
+district and the sending unit as context. The period comes from wherever the sheet says
+it (title, subtitle, the note under the table) or from the sidecar file the office gives
+(``report_context``); a sheet with none waits for it.
 
-Workbooks come from outside, so they are opened defensively: openpyxl in read-only mode
-with defusedxml (no entity expansion), and the archive and sheets are measured before
-and while reading (no zip bombs, no million-row sheets). A workbook that breaks a rule,
-matches no layout or has a cell that is not a number where one is due is rejected whole,
-with every problem named by file, sheet, row and column; a unit name that does not
-resolve rejects nothing and is reported with its candidates.
+A workbook that breaks a safety rule (``workbook_files``), matches no layout or has a
+cell that is not a number where one is due is rejected whole, with every problem named
+by file, sheet, row and column; a unit name that does not resolve rejects nothing and is
+reported with its candidates.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-import openpyxl
 from openpyxl.utils import get_column_letter
 
-from ingestion.report_layouts import Layout, layouts
+from ingestion.report_context import Given, find_period, find_sender, given_for
+from ingestion.report_layouts import Layout, LayoutMatch, best_match
 from ingestion.unit_names import DISTRICT_TYPES, Resolution, plain, register, split_type
-
-MAX_FILE_BYTES = 20 * 1024 * 1024
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024
-MAX_PACKING_RATIO = 200          # uncompressed ÷ compressed, per archive member
-MAX_ROWS, MAX_COLUMNS = 5_000, 60
+from ingestion.workbook_files import Sheet, UnreadableWorkbook, read_sheets
 
 SECTION_STT = re.compile(r"^(?:[A-Z]|[IVX]+)\.?$")
 DETAIL_STT = re.compile(r"^\d+(?:\.\d+)*\.?$")
 COLUMN_NUMBERS = re.compile(r"^\(\d+\)$")
 UNDEFINED_RATE = {"khong nhap", "-", "x", "n a"}
-DATE = r"(\d{1,2})\s*/+\s*(\d{1,2})\s*/+\s*(\d{4})"
 
 
 class ReportRejected(Exception):
@@ -65,6 +59,14 @@ class CellIssue:
         return f"{where}: {self.problem}" + (f" (found {self.value!r})" if self.value is not None else "")
 
 
+class ReportWaiting(Exception):
+    """A workbook that can be read but lacks what only the office can say (its period)."""
+
+    def __init__(self, file: Path, missing: list[str]):
+        self.file, self.missing = file, missing
+        super().__init__(f"{file.name}: waits for " + "; ".join(missing))
+
+
 @dataclass
 class ReportRow:
     row_number: int                  # the Excel row
@@ -87,6 +89,13 @@ class ReportTable:
     period_start: dt.date | None
     period_end: dt.date
     rows: list[ReportRow] = field(default_factory=list)
+    match: LayoutMatch | None = None
+    period_from: str = "sheet"        # sheet | given (the sidecar file or `tthc unit-report add`)
+    sender: Resolution | None = None  # the unit that sent the report, when the sheet or the office says it
+
+    def recognised(self) -> str:
+        """Which column of the sheet each of the layout's columns was read from."""
+        return ", ".join(f"{name}={get_column_letter(j + 1)}" for name, j in self.match.columns.items())
 
     @property
     def unresolved(self) -> list[ReportRow]:
@@ -94,83 +103,55 @@ class ReportTable:
 
 
 def read_workbook(path: Path) -> list[ReportTable]:
-    """Every table of a workbook; raises ReportRejected with the reasons when it cannot be read."""
-    _check_archive(path)
+    """Every table of a workbook; raises ReportRejected with the reasons when it cannot be
+    read, ReportWaiting when a table's period is neither in the sheet nor given."""
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for broken files
-        raise ReportRejected(path, f"not a readable .xlsx workbook: {exc}") from exc
-    tables, issues, unmatched = [], [], []
-    try:
-        for sheet in book.worksheets:
-            rows = _sheet_rows(path, sheet)
-            if not any(any(c is not None for c in r) for _, r in rows):
-                continue
-            table = _table(path, sheet.title, rows, issues)
-            if table is None:
-                unmatched.append(sheet.title)
-            else:
-                tables.append(table)
-    finally:
-        book.close()
+        sheets = read_sheets(path)
+    except UnreadableWorkbook as exc:
+        raise ReportRejected(path, str(exc)) from exc
+    given = given_for(path)
+    tables, issues, unmatched, waiting = [], [], [], []
+    for sheet in sheets:
+        if not any(any(c is not None for c in r) for _, r in sheet.rows):
+            continue
+        table = _table(path, sheet, given, issues, unmatched)
+        if table is None:
+            continue
+        if table.period_end is None:
+            waiting.append(f"sheet {sheet.title!r} ({table.layout.name}): no report period in the sheet; give it with "
+                           f"`tthc unit-report add {path.name} --period 2022Q1` (or 2022-03, 2022H1, 2022, "
+                           f"2021-12-15..2022-03-14) or in {path.name}.yaml")
+        else:
+            tables.append(table)
     if issues:
         raise ReportRejected(path, f"{len(issues)} cell(s) cannot be read", issues)
+    if waiting:
+        raise ReportWaiting(path, waiting)
     if not tables:
-        names = ", ".join(l.name for l in layouts())
-        raise ReportRejected(path, f"no sheet matches a known report layout ({names}); "
-                                   f"sheets without a match: {', '.join(unmatched) or 'none'}")
+        raise ReportRejected(path, "no sheet matches a known report layout: " + ("; ".join(unmatched) or "no sheet has a table"))
     return tables
-
-
-def _check_archive(path: Path) -> None:
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise ReportRejected(path, f"file is {size:,} bytes, more than the {MAX_FILE_BYTES:,} a report may have")
-    try:
-        with zipfile.ZipFile(path) as archive:
-            members = archive.infolist()
-    except zipfile.BadZipFile as exc:
-        raise ReportRejected(path, "not an .xlsx workbook (not a zip archive)") from exc
-    if sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
-        raise ReportRejected(path, f"unpacks to more than {MAX_UNPACKED_BYTES:,} bytes")
-    for m in members:
-        if m.compress_size and m.file_size / m.compress_size > MAX_PACKING_RATIO:
-            raise ReportRejected(path, f"member {m.filename} is packed {m.file_size // m.compress_size}:1, "
-                                       f"more than {MAX_PACKING_RATIO}:1 (a zip bomb?)")
-
-
-def _sheet_rows(path: Path, sheet) -> list[tuple[int, list]]:
-    rows = []
-    for number, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS), start=1):
-        if number > MAX_ROWS:
-            raise ReportRejected(path, f"sheet {sheet.title!r} has more than {MAX_ROWS:,} rows")
-        rows.append((number, [_cell(c) for c in row]))
-    return rows
-
-
-def _cell(cell) -> object:
-    value = getattr(cell, "value", None)
-    if isinstance(value, float) and "%" in (getattr(cell, "number_format", "") or ""):
-        return f"{Decimal(str(value)) * 100}%"
-    if isinstance(value, str):
-        value = unicodedata.normalize("NFC", value).strip() or None
-    return value
 
 
 def _text(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def _table(path: Path, sheet: str, rows: list[tuple[int, list]], issues: list[CellIssue]) -> ReportTable | None:
+def _table(path: Path, sheet: Sheet, given: Given, issues: list[CellIssue], unmatched: list[str]) -> ReportTable | None:
+    rows = sheet.rows
     header_at = next((i for i, (_, r) in enumerate(rows) if any(plain(_text(c)) == "stt" for c in r)), None)
     if header_at is None:
+        unmatched.append(f"sheet {sheet.title!r}: no table (no STT column)")
         return None
     stt_col = next(j for j, c in enumerate(rows[header_at][1]) if plain(_text(c)) == "stt")
     first_data = next((i for i in range(header_at + 1, len(rows)) if _is_data(rows[i][1], stt_col)), len(rows))
-    header = plain(" ".join(_text(c) for _, r in rows[header_at:first_data] for c in r))
-    title = plain(" ".join(_text(c) for _, r in rows[:header_at] for c in r))
-    layout = next((l for l in layouts() if l.matches(header, title)), None)
-    if layout is None:
+    title = " ".join(_text(c) for _, r in rows[:header_at] for c in r)
+    match, closest = best_match(_headings(sheet, rows[header_at][0], rows[first_data - 1][0], stt_col), title)
+    if match is None:
+        unmatched.append(f"sheet {sheet.title!r}: " + (
+            f"closest layout {closest.layout.name}, which lacks {', '.join(closest.missing) or 'no column'}"
+            + ("" if closest.title_fits else " and whose title words are not in the sheet's title")
+            + f" (recognised: {', '.join(f'{n}={get_column_letter(j + 1)}' for n, j in closest.columns.items()) or 'none'})"
+            if closest else "no layout"))
         return None
 
     body, notes = [], []
@@ -178,20 +159,38 @@ def _table(path: Path, sheet: str, rows: list[tuple[int, list]], issues: list[Ce
         number, cells = rows[i]
         stt = _text(cells[stt_col] if stt_col < len(cells) else None).strip()
         if notes or (stt and not (SECTION_STT.match(stt) or DETAIL_STT.match(stt))):
-            notes.append(" ".join(_text(c) for c in cells))   # the table has ended: notes below it
+            notes.append(" ".join(_text(c) for c in cells))   # the table has ended: notes and signature below it
             continue
         if any(c is not None for c in cells):
             body.append((number, stt, cells))
-    period = _period(" ".join(_text(c) for _, r in rows[:header_at] for c in r) + " " + " ".join(notes))
+    text = title + " " + " ".join(notes)
+    period, period_from = (given.period, "given") if given.period else (find_period(text), "sheet")
+    table = ReportTable(path, sheet.title, match.layout, *(period or (None, None)), match=match, period_from=period_from)
     if period is None:
-        issues.append(CellIssue(sheet, None, None, None,
-                                "no report period found: the title or the note under the table must say "
-                                "'từ ngày dd/mm/yyyy đến ngày dd/mm/yyyy' or 'đến ngày dd/mm/yyyy'"))
-        return ReportTable(path, sheet, layout, None, dt.date.min)
-    table = ReportTable(path, sheet, layout, *period)
+        return table
+    sender = given.unit or find_sender(text)
+    if sender:
+        table.sender = register().resolve(sender, kinds={"district", "department", "land_office", "service_centre"},
+                                          on=table.period_end)
     _read_rows(table, body, stt_col, issues)
     _resolve(table)
     return table
+
+
+def _headings(sheet: Sheet, first: int, last: int, stt_col: int) -> dict[int, str]:
+    """Each column's heading from the header rows ``first``..``last``: its own cells and the
+    merged cells over it, top to bottom ("Kết quả giải quyết / Số hồ sơ đã giải quyết /
+    Quá hạn"), without the "(1) (2) …" numbering row."""
+    width = max(len(cells) for _, cells in sheet.rows[first - 1:last])
+    out = {}
+    for j in range(stt_col + 1, width):
+        parts = []
+        for r in range(first, last + 1):
+            text = _text(sheet.merged_value(r, j + 1)).strip()
+            if text and not COLUMN_NUMBERS.match(text) and (not parts or parts[-1] != text):
+                parts.append(text)
+        out[j] = " / ".join(parts)
+    return out
 
 
 def _is_data(cells: list, stt_col: int) -> bool:
@@ -200,26 +199,14 @@ def _is_data(cells: list, stt_col: int) -> bool:
     return bool(SECTION_STT.match(stt) or DETAIL_STT.match(stt) or (not stt and plain(name).startswith("tong")))
 
 
-def _period(text: str) -> tuple[dt.date | None, dt.date] | None:
-    text = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
-    text = "".join(c for c in text if unicodedata.category(c) != "Mn")
-    both = re.search(rf"tu ngay\s*{DATE}\s*den(?: ngay)?\s*{DATE}", text)
-    if both:
-        d, m, y, d2, m2, y2 = map(int, both.groups())
-        return dt.date(y, m, d), dt.date(y2, m2, d2)
-    end = re.search(rf"den(?: ngay)?\s*{DATE}", text)
-    if end:
-        d, m, y = map(int, end.groups())
-        return None, dt.date(y, m, d)
-    return None
-
-
 def _read_rows(table: ReportTable, body, stt_col: int, issues: list[CellIssue]) -> None:
     section, seq = None, 0
+    where = table.match.columns
     for number, stt, cells in body:
-        def cell(j):
-            return cells[stt_col + 1 + j] if stt_col + 1 + j < len(cells) else None
-        name = _text(cell(0)).strip()
+        def cell(name):
+            j = where[name]
+            return cells[j] if j < len(cells) else None
+        name = _text(cell("unit_name")).strip()
         if SECTION_STT.match(stt):
             kind, section, seq = "section", stt.rstrip("."), seq + 1
         elif DETAIL_STT.match(stt):
@@ -232,9 +219,9 @@ def _read_rows(table: ReportTable, body, stt_col: int, issues: list[CellIssue]) 
             continue
         row = ReportRow(number, kind, section if kind != "total" else None, seq if kind != "total" else 0,
                         stt or None, name, {}, {}, {})
-        for j, col in enumerate(table.layout.columns[1:], start=1):
-            letter = get_column_letter(stt_col + 1 + j + 1)
-            raw = cell(j)
+        for col in table.layout.columns[1:]:
+            letter = get_column_letter(where[col.name] + 1)
+            raw = cell(col.name)
             row.printed[col.name], row.cells[col.name] = (None if raw is None else str(raw)), letter
             value, problem = _parse(col, raw)
             if problem:
@@ -279,6 +266,9 @@ def _parse(col, raw) -> tuple[object, str | None]:
 def _resolve(table: ReportTable) -> None:
     """Resolve every detail row's unit, with its section's kinds and the district in context."""
     units = register()
+    # a bare commune name resolves inside the sending district (a name several districts share)
+    sent_by = table.sender.code if table.sender and table.sender.status == "resolved" else None
+    home = sent_by if sent_by and units.kind_of(sent_by) == "district" else None
     district, names, targets = None, [], []
     for row in table.rows:
         section = table.layout.section(row.section)
@@ -295,7 +285,7 @@ def _resolve(table: ReportTable) -> None:
             found = units.resolve(row.unit_name, kinds={"district"}, on=table.period_end)
             if found.status == "resolved" and split_type(plain(row.unit_name))[0] in DISTRICT_TYPES:
                 district, is_district_row = found.code, True
-        names.append((row.unit_name, dict(district=None if is_district_row else district,
+        names.append((row.unit_name, dict(district=None if is_district_row else (district or home),
                                           kinds=set(section.kinds) if section.kinds else None, on=table.period_end)))
         targets.append((row, section))
     for (row, section), resolution in zip(targets, units.resolve_table(names)):

@@ -88,22 +88,58 @@ SHEETS = {
 APPENDICES = list(SHEETS)
 
 
-def write_sheet(ws, table: str, rows: list[dict] | None = None) -> None:
-    """One appendix on ``ws``; ``rows`` default to the reference table's (pass changed copies to test)."""
-    title, headers, merges, columns, note = SHEETS[table]
+# Other units' wordings of the same appendices: other words, abbreviations, line breaks
+# inside merged headings, columns in another order and a column the layout does not have.
+# (title, headers, merges, value columns): None keeps the document's.
+VARIANTS = {
+    "000_p1_services": (None,
+        [["STT", "Cơ quan, đơn vị", "Số DVC có phát sinh hồ sơ", None, "Số DVC chưa\nphát sinh hồ sơ"],
+         [None, None, "Trực tuyến mức 3, 4", "Chỉ có hồ sơ giấy", None]], None, None),
+    "000_p2_online_rate": (None,
+        [["STT", "Đơn vị", "Số hồ sơ trực tuyến", "Tổng số hồ sơ tiếp nhận", "Tỷ lệ trực tuyến (%)"]], [],
+        ["online_dossiers", "total_dossiers", "online_rate_printed"]),
+    "000_p3_gris_missing": (None, [["STT", "Xã, phường, thị trấn", "Biểu II.01b", "Biểu II.05a"]], None, None),
+    "000_p4_processing": (None,
+        [["STT", "Cơ quan, đơn vị", "Tổng số hồ sơ\ntiếp nhận", None, None, None, "Kết quả giải quyết",
+          None, None, None, None, None, "Ghi chú"],
+         [None, None, "Tổng", "Trong đó", None, None, "Đã giải quyết", None, None, "Đang giải quyết", None, None, None],
+         [None, None, None, "TN mới trực tuyến", "Kỳ trước chuyển sang", "TN mới trực tiếp, DVBC", "Tổng số",
+          "Trước và đúng hạn", "Trễ hạn", "Tổng số", "Trong hạn", "Trễ hạn", None]],
+        ["A{h}:A{h2}", "B{h}:B{h2}", "C{h}:F{h}", "G{h}:L{h}", "C{h1}:C{h2}", "D{h1}:F{h1}", "G{h1}:I{h1}",
+         "J{h1}:L{h1}", "M{h}:M{h2}"], None),
+    "000_p5_payments_land": (
+        ["THANH TOÁN TRỰC TUYẾN NGHĨA VỤ TÀI CHÍNH VỀ ĐẤT ĐAI", "Số liệu từ ngày 01/01/2022 đến ngày 15/5/2022"],
+        [["STT", "Tên đơn vị", "Số lượng giao dịch", "Thành tiền (đồng)"]], None, None),
+    "000_p5_payments_fees": (
+        ["THANH TOÁN TRỰC TUYẾN PHÍ, LỆ PHÍ", "Số liệu từ ngày 01/01/2022 đến ngày 15/5/2022"],
+        [["STT", "Cơ quan, đơn vị", "Số lượt thanh toán", "Tổng tiền (VNĐ)"]], None, None),
+}
+
+
+def sheet_cells(table: str, rows: list[dict] | None = None, variant: bool = False, note: str | None = "document",
+                title: list[str] | None = None) -> tuple[list[list], list[str], list[int]]:
+    """One appendix as rows of cell values, merged ranges ("A5:A7") and the rows whose
+    text is bold: ``rows`` default to the reference table's (pass changed copies to test);
+    ``variant`` takes another unit's wording; ``note`` None leaves the period out."""
+    doc_title, headers, merges, columns, doc_note = SHEETS[table]
+    if variant:
+        v_title, v_headers, v_merges, v_columns = VARIANTS[table]
+        doc_title, headers = v_title or doc_title, v_headers
+        merges = v_merges if v_merges is not None else merges
+        columns = v_columns or columns
+    title = title if title is not None else doc_title
     rows = _rows(table) if rows is None else rows
+    width = len(headers[0])
+    cells, ranges, bold = [], [], []
     for line in title:
-        ws.append([line])
-        ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=len(headers[0]))
-        ws.cell(ws.max_row, 1).alignment = Alignment(horizontal="center")
-    ws.append([None])
-    h = len(title) + 2                                       # the first header row
+        cells.append([line])
+        ranges.append(f"A{len(cells)}:{chr(64 + width)}{len(cells)}")
+    cells.append([None])
+    h = len(cells) + 1                                       # the first header row
     for header in headers:
-        ws.append(header)
-        for c in ws[ws.max_row]:
-            c.font = Font(bold=True)
-    for merge in merges:
-        ws.merge_cells(merge.format(h=h, h1=h + 1, h2=h + 2))
+        cells.append(list(header))
+        bold.append(len(cells))
+    ranges += [m.format(h=h, h1=h + 1, h2=h + 2) for m in merges]
     for r in rows:
         detail = r["row_kind"] == "detail"
         values = []
@@ -114,21 +150,61 @@ def write_sheet(ws, table: str, rows: list[dict] | None = None) -> None:
             elif detail and int(raw) < 10_000:
                 values.append(int(raw))                      # a number cell
             else:
-                values.append(number(int(raw)))                  # text with thousands dots, as typed
-        ws.append([r["stt"] or None, r["unit_name_raw"], *values])
+                values.append(number(int(raw)))              # text with thousands dots, as typed
+        cells.append([r["stt"] or None, r["unit_name_raw"], *values])
+    note = doc_note if note == "document" else note
     if note:
-        ws.append([None])
-        ws.append([note])
+        cells += [[None], [note]]
+    return cells, ranges, bold
+
+
+def write_sheet(ws, table: str, rows: list[dict] | None = None, **how) -> None:
+    """One appendix on an openpyxl sheet (see sheet_cells)."""
+    cells, ranges, bold = sheet_cells(table, rows, **how)
+    for line in cells:
+        ws.append(line)
+    for number_ in bold:
+        for c in ws[number_]:
+            c.font = Font(bold=True)
+    for merge in ranges:
+        ws.merge_cells(merge)
+        ws[merge.split(":")[0]].alignment = Alignment(horizontal="center", wrap_text=True)
     ws.column_dimensions["B"].width = 45
 
 
-def build_workbook(path: Path, tables: list[str], rows: dict[str, list[dict]] | None = None) -> Path:
+def build_workbook(path: Path, tables: list[str], rows: dict[str, list[dict]] | None = None, **how) -> Path:
+    """A workbook of appendices: .xlsx with openpyxl, or Excel 97–2003 .xls with xlwt when
+    ``path`` ends in .xls."""
+    if path.suffix == ".xls":
+        return _build_xls(path, tables, rows, **how)
     book = Workbook()
     book.remove(book.active)
     for table in tables:
-        write_sheet(book.create_sheet(table.split("_", 1)[1][:31]), table, (rows or {}).get(table))
+        write_sheet(book.create_sheet(table.split("_", 1)[1][:31]), table, (rows or {}).get(table), **how)
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
+    return path
+
+
+def _build_xls(path: Path, tables: list[str], rows, **how) -> Path:
+    import xlwt
+    from openpyxl.utils.cell import range_boundaries
+
+    book = xlwt.Workbook(encoding="utf-8")
+    for table in tables:
+        ws = book.add_sheet(table.split("_", 1)[1][:31])
+        cells, ranges, _ = sheet_cells(table, (rows or {}).get(table), **how)
+        covered = set()
+        for merge in ranges:
+            c1, r1, c2, r2 = range_boundaries(merge)
+            ws.write_merge(r1 - 1, r2 - 1, c1 - 1, c2 - 1, cells[r1 - 1][c1 - 1] if c1 - 1 < len(cells[r1 - 1]) else None)
+            covered |= {(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)}
+        for r, line in enumerate(cells, start=1):
+            for c, value in enumerate(line, start=1):
+                if value is not None and (r, c) not in covered:
+                    ws.write(r - 1, c - 1, value)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(str(path))
     return path
 
 

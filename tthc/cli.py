@@ -116,6 +116,41 @@ def cmd_status(args) -> int:
     return 0
 
 
+def cmd_unit_report_add(args) -> int:
+    """Put a workbook in the landing folder with what the office knows of it (its period, the
+    sending unit) in its sidecar file; the next run loads it, or re-reads the waiting one."""
+    import shutil
+
+    import yaml
+
+    from ingestion.report_context import parse_period, sidecar
+    from ingestion.unit_report_loader import FOLDER
+    from ingestion.workbook_files import SUFFIXES
+
+    source = args.file
+    if not source.is_file() or source.suffix.lower() not in SUFFIXES:
+        raise SystemExit(f"tthc unit-report add: {source} is not a workbook ({', '.join(SUFFIXES)})")
+    given = {}
+    if args.period:
+        try:
+            parse_period(args.period)
+        except ValueError as e:
+            raise SystemExit(f"tthc unit-report add: {e}") from None
+        given["period"] = args.period
+    if args.unit:
+        given["unit"] = args.unit
+    folder = paths().landing / FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / source.name
+    if source.resolve() != target.resolve():
+        shutil.copy2(source, target)
+    if given:
+        sidecar(target).write_text(yaml.safe_dump(given, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    print(f"{target}" + (f" with {sidecar(target).name}: {given}" if given else "")
+          + "\nit loads at the next run (tthc run, or the tthc_unit_reports DAG within 30 minutes)")
+    return 0
+
+
 def cmd_contracts_doc(args) -> int:
     from ingestion.contract_docs import render
     from tthc.config import REPO
@@ -184,6 +219,14 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument("--to", dest="end", type=_date, help="last day of that range, e.g. 2025-09-30")
     d.add_argument("--scale", type=float, default=1.0)
     d.set_defaults(func=cmd_demo)
+
+    u = sub.add_parser("unit-report", help="unit reports (Excel) sent by the units")
+    usub = u.add_subparsers(dest="unit_report_command", required=True)
+    ua = usub.add_parser("add", help="land a workbook, giving what it does not say: its period, the sending unit")
+    ua.add_argument("file", type=lambda s: __import__("pathlib").Path(s))
+    ua.add_argument("--period", help="2022Q1, 2022-03, 2022H1, 2022 or 2021-12-15..2022-03-14")
+    ua.add_argument("--unit", help='the sending unit as printed, e.g. "UBND huyện Bù Đăng"')
+    ua.set_defaults(func=cmd_unit_report_add)
 
     c = sub.add_parser("contracts-doc", help="rewrite docs/contracts.md from the source contracts")
     c.set_defaults(func=cmd_contracts_doc)

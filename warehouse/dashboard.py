@@ -84,6 +84,9 @@ def dashboard_data(con: duckdb.DuckDBPyConnection, period_id: str | None = None)
                     verdict or "", _change(change)]
                    for kpi, period, scope, code, name, n, d, rate, target, verdict, change in scores],
         "reconciliation": reconciliation,
+        # the review queue: workbooks waiting for what only the office can give (their period)
+        "waiting": _records(con, """select file_name, missing, strftime(since, '%d/%m/%Y %H:%M') as since
+                                    from audit.unit_reports_waiting order by since"""),
         "checks": _records(con, """
             select suite, expectation, severity, success, element_count, unexpected_count,
                 json_extract_string(details, '$.explain') as explain

@@ -51,10 +51,10 @@ create table if not exists audit.validation_results (
 );
 -- Unit reports (Excel workbooks units send): one row per file, table, row, cell.
 create table if not exists raw.unit_report_files (
-    report_id    varchar primary key,   -- the file's SHA-256: the same workbook gets the same id
+    report_id    varchar primary key,   -- SHA-256 of the file and its sidecar: the same workbook gets the same id
     file_name    varchar not null,
     file_path    varchar not null,
-    status       varchar not null,      -- loaded | rejected | superseded (a corrected file of that name came)
+    status       varchar not null,      -- loaded | rejected | waiting (for its period) | superseded (a newer file or sidecar of that name came)
     reason       varchar,
     received_at  timestamp not null,
     run_id       varchar
@@ -108,6 +108,13 @@ create table if not exists raw.unit_report_issues (
     column_name  varchar,
     value        varchar,
     problem      varchar not null
+);
+-- the review queue: workbooks that wait for what only the office can say (their period)
+create table if not exists audit.unit_reports_waiting (
+    report_id    varchar primary key,
+    file_name    varchar not null,
+    missing      varchar not null,      -- what is missing and how to give it
+    since        timestamp not null
 );
 create table if not exists audit.unit_report_findings (
     report_id    varchar not null,

@@ -47,6 +47,7 @@ def status_lines(paths: Paths) -> list[str]:
         for name, load_id, reason, at in quarantined:
             lines.append(f"  {name}  [{load_id}, {at:%Y-%m-%d %H:%M}]")
             lines.append(f"    {reason}")
+        lines += waiting_report_lines(con)
         lines += ended_unit_lines(con)
         last_run = con.execute("select run_id from audit.validation_results order by validated_at desc limit 1").fetchone()
         if last_run:
@@ -83,4 +84,16 @@ def ended_unit_lines(con: duckdb.DuckDBPyConnection, top: int = 10) -> list[str]
                    f"{first_day:%d/%m/%Y} – {last_day:%d/%m/%Y}; {where}")
     if len(units) > top:
         out.append(f"  … and {len(units) - top} more")
+    return out
+
+
+def waiting_report_lines(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The unit reports that wait for the office (audit.unit_reports_waiting), with what is missing."""
+    waiting = con.execute("select file_name, missing, since from audit.unit_reports_waiting order by since").fetchall()
+    if not waiting:
+        return []
+    out = ["", f"unit reports waiting for the office: {len(waiting)}"]
+    for name, missing, since in waiting:
+        out.append(f"  {name} (since {since:%Y-%m-%d %H:%M})")
+        out += [f"    {part}" for part in missing.split("; ")]
     return out

@@ -1,0 +1,162 @@
+"""Unit reports as offices send them: other wordings of the same appendices, .xls as well as
+.xlsx, the period from wherever the document states it (or from the office, the workbook
+waiting until then), and the sending district as the context of bare commune names."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pytest
+
+from ingestion.report_context import find_period, find_sender, parse_period
+from ingestion.unit_report_loader import load_report
+from ingestion.unit_reports import ReportRejected, ReportWaiting, read_workbook
+from tests.workbooks import APPENDICES, build_workbook, reference_rows
+from warehouse.database import ensure_schema
+
+
+def as_read(tables) -> dict[str, list[tuple]]:
+    return {t.layout.name: [(r.row_kind, r.unit_name, r.values, r.resolution.code if r.resolution else None)
+                            for r in t.rows] for t in tables}
+
+
+@pytest.fixture(scope="module")
+def documents(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("wordings")
+    return as_read(read_workbook(build_workbook(folder / "phu_luc.xlsx", APPENDICES)))
+
+
+def test_every_layout_reads_the_same_in_another_units_wording(documents, tmp_path):
+    """Other words, TN/TTi/DVBC, line breaks in merged headings, two columns swapped, and a
+    "Ghi chú" column the layout lacks: the same rows, values and units as the document's."""
+    tables = read_workbook(build_workbook(tmp_path / "cach_viet_khac.xlsx", APPENDICES, variant=True))
+    assert as_read(tables) == documents
+    by = {t.layout.name: t for t in tables}
+    assert by["appendix_2_online_rate"].recognised() == "unit_name=B, total_dossiers=D, online_dossiers=C, online_rate=E"
+    p4 = by["appendix_4_processing"]
+    assert p4.recognised().endswith("pending_total=J, pending_not_due=K, pending_overdue=L")
+    assert [p4.match.headings[j] for j in p4.match.ignored] == ["Ghi chú"]
+
+
+@pytest.mark.parametrize("variant", [False, True])
+def test_an_xls_workbook_reads_as_the_xlsx(documents, tmp_path, variant):
+    tables = read_workbook(build_workbook(tmp_path / "phu_luc.xls", APPENDICES, variant=variant))
+    assert as_read(tables) == documents
+    p4 = next(t for t in tables if t.layout.name == "appendix_4_processing")
+    assert (p4.period_start, p4.period_end) == (dt.date(2021, 12, 15), dt.date(2022, 3, 14))
+
+
+def test_a_sheet_lacking_a_column_names_the_closest_layout_and_what_it_lacks(tmp_path):
+    rows = [{k: v for k, v in r.items()} for r in reference_rows("000_p2_online_rate")]
+    path = build_workbook(tmp_path / "thieu_cot.xlsx", ["000_p2_online_rate"], {"000_p2_online_rate": rows})
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    book.active.delete_cols(4)                       # "Hồ sơ xử lý trực tuyến"
+    book.save(path)
+    with pytest.raises(ReportRejected) as rejected:
+        read_workbook(path)
+    assert ("closest layout appendix_2_online_rate, which lacks online_dossiers "
+            "(recognised: unit_name=B, total_dossiers=C, online_rate=D)") in str(rejected.value)
+
+
+@pytest.mark.parametrize(("text", "period"), [
+    ("Ghi chú: Số liệu thống kê từ ngày 15/12/2021 đến ngày 14/3//2022.", ("2021-12-15", "2022-03-14")),
+    ("Số liệu thống kê đến từ ngày 15/12/2021 đến ngày 14/3/2022.", ("2021-12-15", "2022-03-14")),
+    ("Số liệu thống kê đến ngày 15/5/2022.", (None, "2022-05-15")),
+    ("BÁO CÁO Quý I/2022", ("2022-01-01", "2022-03-31")),
+    ("Kết quả quý 3 năm 2025", ("2025-07-01", "2025-09-30")),
+    ("Tình hình 6 tháng đầu năm 2024", ("2024-01-01", "2024-06-30")),
+    ("9 tháng đầu năm 2023", ("2023-01-01", "2023-09-30")),
+    ("Số liệu tháng 3/2024", ("2024-03-01", "2024-03-31")),
+    ("Kết quả thực hiện năm 2024", ("2024-01-01", "2024-12-31")),
+    # the date of the plan a title cites is not a period; an impossible date is none
+    ("(Kèm theo Kế hoạch số 170 /KH-UBND ngày 01 tháng 6 năm 2022 của UBND tỉnh)", None),
+    ("Số liệu đến ngày 31/2/2022", None),
+])
+def test_the_period_is_read_wherever_the_document_states_it(text, period):
+    found = find_period(text)
+    assert (None if found is None else tuple(d and d.isoformat() for d in found)) == period
+
+
+def test_periods_the_office_gives_and_bad_ones_are_refused():
+    assert parse_period("2022Q1") == (dt.date(2022, 1, 1), dt.date(2022, 3, 31))
+    assert parse_period("2024H1") == (dt.date(2024, 1, 1), dt.date(2024, 6, 30))
+    assert parse_period("2024-03") == (dt.date(2024, 3, 1), dt.date(2024, 3, 31))
+    assert parse_period("2021-12-15..2022-03-14") == (dt.date(2021, 12, 15), dt.date(2022, 3, 14))
+    with pytest.raises(ValueError, match="write 2022Q1"):
+        parse_period("quý 1")
+
+
+def test_the_sender_is_read_from_the_title_or_the_signature():
+    assert find_sender("BÁO CÁO của UBND huyện Bù Đăng về tình hình xử lý hồ sơ") == "UBND huyện Bù Đăng"
+    assert find_sender("TM. ỦY BAN NHÂN DÂN HUYỆN BÙ ĐĂNG KT. CHỦ TỊCH") == "UBND Huyện Bù Đăng"
+    assert find_sender("ỦY BAN NHÂN DÂN HUYỆN ĐỒNG PHÚ CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") == "UBND Huyện Đồng Phú"
+    assert find_sender("(Kèm theo Kế hoạch số 170 của Ủy ban nhân dân tỉnh)") is None
+
+
+def test_bare_commune_names_resolve_inside_the_sending_district(tmp_path):
+    """Bù Đốp's communes from appendix 2, without the district's own row: "Xã Tân Thành" is a
+    commune of Bù Đốp and of Đồng Xoài, so only the sender tells which."""
+    rows = [r for r in reference_rows("000_p2_online_rate")
+            if r["district_context"] == "Huyện Bù Đốp" and r["unit_name_raw"] != "Huyện Bù Đốp"
+            and not r["unit_name_raw"].startswith("CN")]
+    assert any(r["unit_name_raw"].endswith("Tân Thành") for r in rows)
+    for title, code in ((["BÁO CÁO CỦA UBND HUYỆN BÙ ĐỐP", "Tỷ lệ hồ sơ xử lý trực tuyến"], "693"),
+                        (["BÁO CÁO", "Tỷ lệ hồ sơ xử lý trực tuyến"], None)):
+        path = build_workbook(tmp_path / f"bu_dop_{code}.xlsx", ["000_p2_online_rate"], {"000_p2_online_rate": rows},
+                              title=title)
+        (table,) = read_workbook(path)
+        tan_thanh = next(r for r in table.rows if r.unit_name.endswith("Tân Thành"))
+        if code:
+            assert table.sender.code == "693" and tan_thanh.resolution.code == "25318"
+            assert all(r.resolution.status == "resolved" for r in table.rows)
+        else:
+            assert table.sender is None and tan_thanh.resolution.status == "ambiguous"
+
+
+def test_a_workbook_without_a_period_waits_and_loads_once_it_is_given(tmp_path):
+    """Nothing in the sheet says the period: the workbook is recorded as waiting, with what
+    is missing and how to give it; once the sidecar file gives it, the same workbook loads."""
+    landing = tmp_path / "landing" / "unit_reports"
+    path = build_workbook(landing / "khong_ky.xlsx", ["000_p4_processing"], note=None)
+    with pytest.raises(ReportWaiting, match="tthc unit-report add khong_ky.xlsx --period"):
+        read_workbook(path)
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    ensure_schema(con)
+    waiting = load_report(con, path, "r1", tmp_path / "quarantine", tmp_path / "gx")
+    assert waiting.status == "waiting" and "no report period" in waiting.lines()[0]
+    assert not (tmp_path / "quarantine").exists()                      # held, not rejected
+    assert load_report(con, path, "r2", tmp_path / "quarantine", tmp_path / "gx").status == "skipped"
+
+    (landing / "khong_ky.xlsx.yaml").write_text("period: 2021-12-15..2022-03-14\nunit: UBND huyện Bù Đăng\n", encoding="utf-8")
+    loaded = load_report(con, path, "r3", tmp_path / "quarantine", tmp_path / "gx")
+    assert loaded.status == "loaded" and loaded.findings > 0
+    (table,) = loaded.tables
+    assert (table.period_start, table.period_end, table.period_from) == (dt.date(2021, 12, 15), dt.date(2022, 3, 14), "given")
+    assert con.execute("select status from raw.unit_report_files order by received_at").fetchall() == [("superseded",), ("loaded",)]
+
+
+def test_the_office_gives_the_period_with_the_command_and_status_lists_the_queue(tmp_path, monkeypatch):
+    """`tthc unit-report add FILE --period …` lands the workbook with its sidecar; until
+    then `tthc status` lists it as waiting, with what is missing."""
+    from tthc.cli import main
+    from tthc.config import Paths
+    from tthc.pipeline import ingest_unit_reports
+    from warehouse.status import status_lines
+
+    monkeypatch.setenv("TTHC_HOME", str(tmp_path))
+    monkeypatch.delenv("TTHC_LANDING", raising=False)
+    paths = Paths(tmp_path).ensure()
+    sent = build_workbook(tmp_path / "inbox" / "bao_cao_quy.xlsx", ["000_p4_processing"], note=None)
+    assert main(["unit-report", "add", str(sent)]) == 0
+    assert [o.status for o in ingest_unit_reports(paths, "r1", echo=lambda *_: None)] == ["waiting"]
+    status = "\n".join(status_lines(paths))
+    assert "unit reports waiting for the office: 1" in status and "bao_cao_quy.xlsx" in status
+    with pytest.raises(SystemExit, match="write 2022Q1"):
+        main(["unit-report", "add", str(sent), "--period", "quý một"])
+    assert main(["unit-report", "add", str(sent), "--period", "2022Q1"]) == 0
+    (loaded,) = ingest_unit_reports(paths, "r2", echo=lambda *_: None)
+    assert loaded.status == "loaded" and loaded.tables[0].period_end == dt.date(2022, 3, 31)
+    assert "waiting for the office" not in "\n".join(status_lines(paths))
