@@ -92,6 +92,7 @@ class ReportTable:
     match: LayoutMatch | None = None
     period_from: str = "sheet"        # sheet | given (the sidecar file or `tthc unit-report add`)
     sender: Resolution | None = None  # the unit that sent the report, when the sheet or the office says it
+    province: str | None = None       # another province than the platform's (a former Đồng Nai unit's report: 75)
 
     def recognised(self) -> str:
         """Which column of the sheet each of the layout's columns was read from."""
@@ -170,8 +171,13 @@ def _table(path: Path, sheet: Sheet, given: Given, issues: list[CellIssue], unma
         return table
     sender = given.unit or find_sender(text)
     if sender:
-        table.sender = register().resolve(sender, kinds={"district", "department", "land_office", "service_centre"},
-                                          on=table.period_end)
+        kinds = {"district", "department", "land_office", "service_centre"}
+        table.sender = register().resolve(sender, kinds=kinds, on=table.period_end)
+        if table.sender.status != "resolved":
+            # a report of the former Đồng Nai (before 01/07/2025 another province): its names are its own
+            other = register().resolve(sender, kinds=kinds, on=table.period_end, province="75")
+            if other.status == "resolved":
+                table.sender, table.province = other, "75"
     _read_rows(table, body, stt_col, issues)
     _resolve(table)
     return table
@@ -275,18 +281,19 @@ def _resolve(table: ReportTable) -> None:
         if row.row_kind == "section":
             district = None
             if section.sets_district:
-                found = units.resolve(row.unit_name, kinds={"district"}, on=table.period_end)
+                found = units.resolve(row.unit_name, kinds={"district"}, on=table.period_end, province=table.province)
                 district = found.code
             continue
         if row.row_kind != "detail":
             continue
         is_district_row = False
         if table.layout.district_rows_set_context:
-            found = units.resolve(row.unit_name, kinds={"district"}, on=table.period_end)
+            found = units.resolve(row.unit_name, kinds={"district"}, on=table.period_end, province=table.province)
             if found.status == "resolved" and split_type(plain(row.unit_name))[0] in DISTRICT_TYPES:
                 district, is_district_row = found.code, True
         names.append((row.unit_name, dict(district=None if is_district_row else (district or home),
-                                          kinds=set(section.kinds) if section.kinds else None, on=table.period_end)))
+                                          kinds=set(section.kinds) if section.kinds else None, on=table.period_end,
+                                          province=table.province)))
         targets.append((row, section))
     for (row, section), resolution in zip(targets, units.resolve_table(names)):
         if section.scope == "children" or (resolution.code or "").startswith("VPDKDD"):

@@ -160,3 +160,17 @@ def test_the_office_gives_the_period_with_the_command_and_status_lists_the_queue
     (loaded,) = ingest_unit_reports(paths, "r2", echo=lambda *_: None)
     assert loaded.status == "loaded" and loaded.tables[0].period_end == dt.date(2022, 3, 31)
     assert "waiting for the office" not in "\n".join(status_lines(paths))
+
+
+def test_a_report_of_the_former_dong_nai_resolves_among_its_own_units(tmp_path):
+    """Before 01/07/2025 Biên Hòa was in another province than the platform's: its city's
+    report names its wards, which resolve there (and not among Bình Phước's)."""
+    rows = [{"row_kind": "detail", "stt": str(i), "unit_name_raw": name, "total_dossiers": "100",
+             "online_dossiers": "50", "online_rate_printed": "50%"}
+            for i, name in enumerate(["UBND phường Trảng Dài", "UBND phường Tân Phong", "UBND phường Hố Nai"], start=1)]
+    path = build_workbook(tmp_path / "bien_hoa.xlsx", ["000_p2_online_rate"], {"000_p2_online_rate": rows},
+                          title=["ỦY BAN NHÂN DÂN THÀNH PHỐ BIÊN HÒA", "TỶ LỆ HỒ SƠ XỬ LÝ TRỰC TUYẾN"],
+                          note="Số liệu thống kê từ ngày 01/01/2024 đến ngày 31/3/2024.")
+    (table,) = read_workbook(path)
+    assert (table.sender.code, table.province) == ("731", "75")
+    assert [r.resolution.code for r in table.rows] == ["25993", "25996", "26002"]
