@@ -24,7 +24,7 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
@@ -106,7 +106,7 @@ class Resolution:
     name: str
     code: str | None
     status: str                       # resolved | ambiguous | unknown | not_in_force (ended, or not yet begun, on the day)
-    how: str = ""                     # exact | alias | typo | elimination | all_communes
+    how: str = ""                     # exact | alias | confirmed | typo | elimination | all_communes
     candidates: list[str] = field(default_factory=list)   # "code name (district)"
     scope: str = "self"               # self | children: the unit itself, or every unit under it
 
@@ -126,13 +126,15 @@ class Resolution:
 class UnitRegister:
     """Every version of every unit, and the rules that match printed names to them."""
 
-    def __init__(self, seeds: Path = SEEDS):
+    def __init__(self, seeds: Path = SEEDS, confirmed: Path | None = None):
         with open(seeds / "units.csv", encoding="utf-8") as f:
             units = {r["unit_code"]: r for r in csv.DictReader(f)}
         with open(seeds / "unit_history.csv", encoding="utf-8") as f:
             history = list(csv.DictReader(f))
         with open(seeds / "unit_aliases.csv", encoding="utf-8") as f:
             self.aliases = {plain(r["alias"]): r["unit_code"] for r in csv.DictReader(f)}
+        # the names the office confirmed once (``tthc units alias add``): used by every later load
+        self.confirmed = {plain(r["alias"]): r["unit_code"] for r in read_confirmed(confirmed)} if confirmed else {}
         with open(seeds / "unit_crosswalk_2025.csv", encoding="utf-8") as f:
             self.crosswalk = {r["old_code"]: r for r in csv.DictReader(f)}
         self.merger = date.fromisoformat(self.crosswalk["70"]["valid_from"])  # the day Bình Phước joined Đồng Nai
@@ -164,7 +166,7 @@ class UnitRegister:
         if on is not None and found.how == "typo":
             # a near name in force must not stand in for the exact name of a unit that ended
             exact = self._resolve(name, district=district, kinds=kinds, on=None, province=province)
-            if exact.status == "resolved" and exact.how in ("exact", "alias") and not self._exists(exact.code, on):
+            if exact.status == "resolved" and exact.how in ("exact", "alias", "confirmed") and not self._exists(exact.code, on):
                 return self._not_in_force(name, exact.code, on)
         if on is None or (found.status == "resolved" and (found.scope == "children" or self._exists(found.code, on))):
             return found
@@ -211,6 +213,8 @@ class UnitRegister:
                 district = found.code
         if head in self.aliases or plain(name) in self.aliases:
             return Resolution(name, self.aliases.get(head) or self.aliases[plain(name)], "resolved", "alias")
+        if plain(name) in self.confirmed:
+            return Resolution(name, self.confirmed[plain(name)], "resolved", "confirmed")
         if ALL_COMMUNES.match(head) and district:
             return Resolution(name, district, "resolved", "all_communes", scope="children")
         branch = LAND_BRANCH.match(head)
@@ -254,7 +258,7 @@ class UnitRegister:
         close = difflib.get_close_matches(key, list(keys), n=3, cutoff=FUZZY_CUTOFF)
         best = self._distinct([v for k in close[:1] for v in keys[k]], wanted_type)
         if len(close) == 1 and len(best) == 1:
-            return Resolution(name, best[0].code, "resolved", "typo")
+            return Resolution(name, best[0].code, "resolved", "typo", candidates=[best[0].label(self)])
         near = difflib.get_close_matches(key, list(keys), n=3, cutoff=0.6)
         candidates = [v.label(self) for k in near for v in self._distinct(keys[k], None)]
         return Resolution(name, None, "ambiguous" if close else "unknown", candidates=candidates)
@@ -285,6 +289,42 @@ class UnitRegister:
         return results
 
 
-@cache
+CONFIRMED_COLUMNS = ["alias", "unit_code", "confirmed_by", "confirmed_at"]
+
+
+def read_confirmed(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    with open(path, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def confirm_alias(path: Path, alias: str, code: str, by: str) -> dict:
+    """Keep the office's confirmation that ``alias`` names ``code`` (reference data: who, when)."""
+    units = UnitRegister()
+    if units.kind_of(code) is None:
+        raise ValueError(f"{code} is not a unit code of the register")
+    key = plain(alias)
+    rows = [r for r in read_confirmed(path) if plain(r["alias"]) != key]      # a correction replaces the earlier one
+    row = {"alias": alias, "unit_code": code, "confirmed_by": by, "confirmed_at": f"{datetime.now():%Y-%m-%d %H:%M:%S}"}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    with open(partial, "w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=CONFIRMED_COLUMNS)
+        writer.writeheader()
+        writer.writerows([*rows, row])
+    partial.replace(path)
+    return row
+
+
 def register() -> UnitRegister:
-    return UnitRegister()
+    """The register with the office's confirmed names of $TTHC_HOME (re-read when they change)."""
+    from tthc.config import paths
+
+    path = paths().confirmed_aliases
+    return _register(path, path.stat().st_mtime_ns if path.exists() else 0)
+
+
+@cache
+def _register(confirmed: Path, version: int) -> UnitRegister:
+    return UnitRegister(confirmed=confirmed)

@@ -2,9 +2,9 @@
 
 A workbook is read whole or not at all: a rejected one is copied to quarantine with a
 report naming file, sheet, row and column, and recorded as rejected; the others still
-load. One that lacks what only the office can say (its period) waits, recorded with what
-is missing, until a sidecar file gives it (``report_context``); nothing else waits for
-it. The same file twice is skipped (its id is the SHA-256 of the workbook and of its
+load. One that lacks what only the office can say — its period (``report_context``), or
+whether a near-miss name is the unit it is close to — waits, recorded with what is
+missing, and is read again at every run until it loads; nothing else waits for it. The same file twice is skipped (its id is the SHA-256 of the workbook and of its
 sidecar); a changed file, or sidecar, under the same name supersedes the earlier one. Each table's arithmetic is checked by Great
 Expectations and every finding kept in ``audit.unit_report_findings``.
 """
@@ -84,18 +84,23 @@ def load_report(con: duckdb.DuckDBPyConnection, path: Path, run_id: str, quarant
     from expectations.unit_report_checks import check_report
 
     report_id, now = report_id_of(path), dt.datetime.now()
-    if con.execute("select 1 from raw.unit_report_files where report_id = ?", [report_id]).fetchall():
+    seen = con.execute("select status, reason from raw.unit_report_files where report_id = ?", [report_id]).fetchall()
+    # a waiting workbook is read again at every run: a name the office has confirmed since lets it load
+    if seen and seen[0][0] != "waiting":
         return ReportOutcome(path, "skipped", "already loaded")
     try:
         tables = read_workbook(path)
     except ReportWaiting as waiting:
+        missing = "; ".join(waiting.missing)
+        if seen and seen[0][1] == missing:
+            return ReportOutcome(path, "skipped", "still waiting")
         con.execute("begin")
         try:
+            con.execute("delete from raw.unit_report_files where report_id = ?", [report_id])
             con.execute("insert into raw.unit_report_files values (?, ?, ?, 'waiting', ?, ?, ?)",
-                        [report_id, path.name, str(path), "; ".join(waiting.missing), now, run_id])
+                        [report_id, path.name, str(path), missing, now, run_id])
             con.execute("delete from audit.unit_reports_waiting where file_name = ?", [path.name])
-            con.execute("insert into audit.unit_reports_waiting values (?, ?, ?, ?)",
-                        [report_id, path.name, "; ".join(waiting.missing), now])
+            con.execute("insert into audit.unit_reports_waiting values (?, ?, ?, ?)", [report_id, path.name, missing, now])
             con.execute("commit")
         except BaseException:
             con.execute("rollback")
@@ -123,6 +128,7 @@ def load_report(con: duckdb.DuckDBPyConnection, path: Path, run_id: str, quarant
     outcome = ReportOutcome(path, "loaded", tables=tables)
     con.execute("begin")
     try:
+        con.execute("delete from raw.unit_report_files where report_id = ? and status = 'waiting'", [report_id])
         con.execute("update raw.unit_report_files set status = 'superseded', reason = 'a newer file of this name came' "
                     "where file_name = ? and status in ('loaded', 'waiting')", [path.name])
         con.execute("delete from audit.unit_reports_waiting where file_name = ?", [path.name])

@@ -122,8 +122,12 @@ def read_workbook(path: Path) -> list[ReportTable]:
             waiting.append(f"sheet {sheet.title!r} ({table.layout.name}): no report period in the sheet; give it with "
                            f"`tthc unit-report add {path.name} --period 2022Q1` (or 2022-03, 2022H1, 2022, "
                            f"2021-12-15..2022-03-14) or in {path.name}.yaml")
-        else:
-            tables.append(table)
+            continue
+        # a near miss with one candidate is not taken silently: the office confirms it once
+        waiting += [f"sheet {sheet.title!r} row {r.row_number}: {r.unit_name!r} is close to {r.resolution.candidates[0]}; "
+                    f"confirm with `tthc units alias add \"{r.unit_name}\" {r.resolution.code}` (or give the right code)"
+                    for r in table.rows if r.resolution and r.resolution.how == "typo"]
+        tables.append(table)
     if issues:
         raise ReportRejected(path, f"{len(issues)} cell(s) cannot be read", issues)
     if waiting:

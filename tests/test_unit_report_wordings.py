@@ -174,3 +174,36 @@ def test_a_report_of_the_former_dong_nai_resolves_among_its_own_units(tmp_path):
     (table,) = read_workbook(path)
     assert (table.sender.code, table.province) == ("731", "75")
     assert [r.resolution.code for r in table.rows] == ["25993", "25996", "26002"]
+
+
+def test_a_confirmed_name_lets_the_waiting_workbook_load_without_delivering_it_again(tmp_path, monkeypatch):
+    """The run holds the workbook with its near-miss name; `tthc units alias add` keeps the
+    office's answer (who, when) and the next run loads the same file."""
+    import csv
+
+    from tthc.cli import main
+    from tthc.config import Paths
+    from tthc.pipeline import ingest_unit_reports
+    from warehouse.status import status_lines
+
+    monkeypatch.setenv("TTHC_HOME", str(tmp_path))
+    monkeypatch.delenv("TTHC_LANDING", raising=False)
+    paths = Paths(tmp_path).ensure()
+    rows = [dict(r) for r in reference_rows("000_p2_online_rate")]
+    next(r for r in rows if r["unit_name_raw"] == "UBND Xã Thanh Lương")["unit_name_raw"] = "UBND xã Thanh Lươnq"
+    build_workbook(paths.landing / "unit_reports" / "pl2.xlsx", ["000_p2_online_rate"], {"000_p2_online_rate": rows})
+    (held,) = ingest_unit_reports(paths, "r1", echo=lambda *_: None)
+    assert held.status == "waiting" and "'UBND xã Thanh Lươnq' is close to 25333" in held.reason
+    assert ingest_unit_reports(paths, "r2", echo=lambda *_: None) == []          # still waiting, said once
+    assert "tthc units alias add" in "\n".join(status_lines(paths))
+    with pytest.raises(SystemExit, match="not a unit code"):
+        main(["units", "alias", "add", "UBND xã Thanh Lươnq", "99999"])
+    assert main(["units", "alias", "add", "UBND xã Thanh Lươnq", "25333", "--by", "vp-ubnd"]) == 0
+    with open(paths.confirmed_aliases, encoding="utf-8") as f:
+        (kept,) = list(csv.DictReader(f))
+    assert (kept["alias"], kept["unit_code"], kept["confirmed_by"]) == ("UBND xã Thanh Lươnq", "25333", "vp-ubnd")
+    (loaded,) = ingest_unit_reports(paths, "r3", echo=lambda *_: None)
+    assert loaded.status == "loaded"
+    row = next(r for r in loaded.tables[0].rows if r.unit_name == "UBND xã Thanh Lươnq")
+    assert (row.resolution.code, row.resolution.how) == ("25333", "confirmed")
+    assert "waiting for the office" not in "\n".join(status_lines(paths))

@@ -119,15 +119,30 @@ def test_a_wrong_printed_percentage_and_section_sum_are_caught(tmp_path):
     assert sums == {("Tại Trung tâm Phục vụ hành chính công tỉnh", "transactions"), ("Tổng", "transactions")}
 
 
-def test_new_spellings_load_and_an_unknown_name_is_listed_with_candidates(tmp_path):
+def test_new_spellings_load_and_an_unknown_name_is_listed_with_candidates(tmp_path, monkeypatch):
+    """A near miss with one candidate waits for the office to confirm it once; then it and
+    every later workbook with that spelling resolve."""
+    from ingestion.unit_names import confirm_alias
+    from ingestion.unit_reports import ReportWaiting
+    from tthc.config import paths
+
+    monkeypatch.setenv("TTHC_HOME", str(tmp_path))
     p2 = copy.deepcopy(reference_rows("000_p2_online_rate"))
     names = {r["unit_name_raw"]: r for r in p2}
     names["UBND Xã Thanh Lương"]["unit_name_raw"] = "ubnd XA  thanh luong"
     names["Sở Nông nghiệp và PTNT"]["unit_name_raw"] = "Sở Nông nghiệp và Phát triển nông thôn"
     names["UBND xã Tân Hưng"]["unit_name_raw"] = "UBND xã Tân Hưnq"                # typo, Hớn Quản in context
     names["UBND Xã Phước Thiện"]["unit_name_raw"] = "UBND xã Phước Thiên Đường"     # no such commune
-    t = read_workbook(build_workbook(tmp_path / "w.xlsx", ["000_p2_online_rate"], {"000_p2_online_rate": p2}))[0]
+    path = build_workbook(tmp_path / "w.xlsx", ["000_p2_online_rate"], {"000_p2_online_rate": p2})
+    with pytest.raises(ReportWaiting) as waiting:
+        read_workbook(path)
+    assert waiting.value.missing == [
+        "sheet 'p2_online_rate' row 80: 'UBND xã Tân Hưnq' is close to 25345 Xã Tân Hưng (Huyện Hớn Quản); "
+        'confirm with `tthc units alias add "UBND xã Tân Hưnq" 25345` (or give the right code)']
+    confirm_alias(paths().confirmed_aliases, "UBND xã Tân Hưnq", "25345", "vp-ubnd")
+    t = read_workbook(path)[0]
     by = {r.unit_name: r.resolution for r in t.rows if r.resolution}
+    assert (by["UBND xã Tân Hưnq"].code, by["UBND xã Tân Hưnq"].how) == ("25345", "confirmed")
     assert by["ubnd XA  thanh luong"].code == "25333"
     assert by["Sở Nông nghiệp và Phát triển nông thôn"].code == "DEP-NNPTNT"
     assert by["UBND xã Tân Hưnq"].code == "25345"                        # not Đồng Phú's Tân Hưng (25375)

@@ -151,6 +151,21 @@ def cmd_unit_report_add(args) -> int:
     return 0
 
 
+def cmd_units_alias_add(args) -> int:
+    """Confirm once that a printed name is a unit: kept with who and when, used by every later load."""
+    import getpass
+
+    from ingestion.unit_names import confirm_alias
+
+    try:
+        row = confirm_alias(paths().confirmed_aliases, args.alias, args.code, args.by or getpass.getuser())
+    except ValueError as e:
+        raise SystemExit(f"tthc units alias add: {e}") from None
+    print(f"{row['alias']!r} is {row['unit_code']} (confirmed by {row['confirmed_by']} at {row['confirmed_at']}) "
+          f"in {paths().confirmed_aliases}\nworkbooks waiting for it load at the next run")
+    return 0
+
+
 def cmd_contracts_doc(args) -> int:
     from ingestion.contract_docs import render
     from tthc.config import REPO
@@ -227,6 +242,15 @@ def main(argv: list[str] | None = None) -> int:
     ua.add_argument("--period", help="2022Q1, 2022-03, 2022H1, 2022 or 2021-12-15..2022-03-14")
     ua.add_argument("--unit", help='the sending unit as printed, e.g. "UBND huyện Bù Đăng"')
     ua.set_defaults(func=cmd_unit_report_add)
+
+    un = sub.add_parser("units", help="the unit register")
+    unsub = un.add_subparsers(dest="units_command", required=True)
+    al = unsub.add_parser("alias", help="names the office confirmed").add_subparsers(dest="alias_command", required=True)
+    aa = al.add_parser("add", help='confirm once that a printed name is a unit, e.g. "UBND xã Tân Hưnq" 25345')
+    aa.add_argument("alias")
+    aa.add_argument("code")
+    aa.add_argument("--by", help="who confirms (default: the login name)")
+    aa.set_defaults(func=cmd_units_alias_add)
 
     c = sub.add_parser("contracts-doc", help="rewrite docs/contracts.md from the source contracts")
     c.set_defaults(func=cmd_contracts_doc)

@@ -55,6 +55,11 @@ class Paths:
         return self.home / "dbt_target"
 
     @property
+    def confirmed_aliases(self) -> Path:
+        """Unit names the office confirmed once (`tthc units alias add`): alias, code, who, when."""
+        return self.home / "reference" / "unit_aliases_confirmed.csv"
+
+    @property
     def quarantine(self) -> Path:
         return self.home / "quarantine"
 
