@@ -12,13 +12,13 @@ Expectations and every finding kept in ``audit.unit_report_findings``.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
-
-import hashlib
+from openpyxl.utils import get_column_letter
 
 from ingestion.report_context import sidecar
 from ingestion.unit_reports import ReportRejected, ReportTable, ReportWaiting, read_workbook
@@ -142,6 +142,11 @@ def load_report(con: duckdb.DuckDBPyConnection, path: Path, run_id: str, quarant
                 (report_id, f.file, f.sheet, f.row_number, f.column, f.check, f.unit_name, f.expected, f.found, f.gap, now)
                 for f in findings])
             outcome.findings += len(findings)
+            # every cell decoded from a legacy font encoding, so that the office sees what was read
+            _insert_many(con, "insert into audit.unit_report_findings values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+                (report_id, path.name, t.sheet, c.row, get_column_letter(c.column), f"decoded_from_{c.encoding.lower()}",
+                 c.text, c.text, c.found, None, now) for c in t.converted])
+            outcome.findings += len(t.converted)
         con.execute("commit")
     except Exception:
         con.execute("rollback")

@@ -7,7 +7,8 @@ numbers ("143.133", text or numeric), percentages ("63%", "21,62%", "Không nh�
 statuses, and each detail row's unit name resolved to a unit code with the section, the
 district and the sending unit as context. The period comes from wherever the sheet says
 it (title, subtitle, the note under the table) or from the sidecar file the office gives
-(``report_context``); a sheet with none waits for it.
+(``report_context``); a sheet with none waits for it. Text typed in the legacy TCVN3 or
+VNI font encodings is decoded first (``legacy_text``), each converted cell a finding.
 
 A workbook that breaks a safety rule (``workbook_files``), matches no layout or has a
 cell that is not a number where one is due is rejected whole, with every problem named
@@ -25,6 +26,7 @@ from pathlib import Path
 
 from openpyxl.utils import get_column_letter
 
+from ingestion.legacy_text import Conversion, decode_cells
 from ingestion.report_context import Given, find_period, find_sender, given_for
 from ingestion.report_layouts import Layout, LayoutMatch, best_match
 from ingestion.unit_names import DISTRICT_TYPES, Resolution, plain, register, split_type
@@ -90,6 +92,7 @@ class ReportTable:
     period_end: dt.date
     rows: list[ReportRow] = field(default_factory=list)
     match: LayoutMatch | None = None
+    converted: list[Conversion] = field(default_factory=list)   # cells decoded from TCVN3 or VNI
     period_from: str = "sheet"        # sheet | given (the sidecar file or `tthc unit-report add`)
     sender: Resolution | None = None  # the unit that sent the report, when the sheet or the office says it
     province: str | None = None       # another province than the platform's (a former Đồng Nai unit's report: 75)
@@ -115,9 +118,15 @@ def read_workbook(path: Path) -> list[ReportTable]:
     for sheet in sheets:
         if not any(any(c is not None for c in r) for _, r in sheet.rows):
             continue
+        converted = decode_cells(sheet.rows)          # before anything reads the text
+        waiting += [f"sheet {sheet.title!r} cell {get_column_letter(c.column)}{c.row}: {c.found!r} is in a legacy font "
+                    f"encoding ({c.encoding or 'neither TCVN3 nor VNI'}) that does not decode to Vietnamese; "
+                    f"convert the workbook to Unicode (e.g. with Unikey) and deliver it again"
+                    for c in converted if not c.text]
         table = _table(path, sheet, given, issues, unmatched)
         if table is None:
             continue
+        table.converted = [c for c in converted if c.text]
         if table.period_end is None:
             waiting.append(f"sheet {sheet.title!r} ({table.layout.name}): no report period in the sheet; give it with "
                            f"`tthc unit-report add {path.name} --period 2022Q1` (or 2022-03, 2022H1, 2022, "

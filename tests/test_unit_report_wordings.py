@@ -32,6 +32,7 @@ def test_every_layout_reads_the_same_in_another_units_wording(documents, tmp_pat
     "Ghi chú" column the layout lacks: the same rows, values and units as the document's."""
     tables = read_workbook(build_workbook(tmp_path / "cach_viet_khac.xlsx", APPENDICES, variant=True))
     assert as_read(tables) == documents
+    assert not any(t.converted for t in tables)           # Unicode text is never taken for a legacy font
     by = {t.layout.name: t for t in tables}
     assert by["appendix_2_online_rate"].recognised() == "unit_name=B, total_dossiers=D, online_dossiers=C, online_rate=E"
     p4 = by["appendix_4_processing"]
@@ -207,3 +208,93 @@ def test_a_confirmed_name_lets_the_waiting_workbook_load_without_delivering_it_a
     row = next(r for r in loaded.tables[0].rows if r.unit_name == "UBND xã Thanh Lươnq")
     assert (row.resolution.code, row.resolution.how) == ("25333", "confirmed")
     assert "waiting for the office" not in "\n".join(status_lines(paths))
+
+
+def to_tcvn3(text: str) -> str:
+    """As a TCVN3 font stores text (upper-case toned letters typed in the upper-case font)."""
+    from ingestion.legacy_text import TCVN3
+
+    back = {v: k for k, v in TCVN3.items()}
+    return "".join(back.get(ch) or back.get(ch.lower()) or ch for ch in text)
+
+
+def to_vni(text: str) -> str:
+    """As a VNI font stores text: the base letter, then the byte of its marks."""
+    import unicodedata
+
+    from ingestion.legacy_text import VNI_LETTERS, _VNI_MARKS
+
+    letters, marks = {v: k for k, v in VNI_LETTERS.items()}, {v: k for k, v in _VNI_MARKS.items()}
+    out = []
+    for ch in text:
+        if ch in letters:
+            out.append(letters[ch])
+            continue
+        base, *combining = unicodedata.normalize("NFD", ch)
+        horn = "\u031b" in combining
+        # the shape (circumflex, breve) before the tone, as the mark bytes name them
+        rest = "".join(sorted((c for c in combining if c != "\u031b"), key=lambda c: c not in "\u0302\u0306"))
+        if horn:          # ơ, ư are letters of their own, with the tone after them
+            base = letters["ơ" if base.lower() == "o" else "ư"]
+            base = base.upper() if ch.isupper() else base
+        mark = marks.get(rest, "")
+        out.append(base + (mark.upper() if ch.isupper() else mark))
+    return "".join(out)
+
+
+@pytest.mark.parametrize(("encode", "encoding"), [(to_tcvn3, "TCVN3"), (to_vni, "VNI")])
+def test_text_typed_in_a_legacy_font_encoding_is_decoded_and_each_cell_named(documents, tmp_path, encode, encoding):
+    """Appendix 2 and 4 typed in TCVN3 or VNI fonts (headings and unit names): the same rows
+    as the document's, and every converted cell listed."""
+    from ingestion.unit_report_loader import load_report
+
+    from openpyxl import load_workbook
+
+    path = build_workbook(tmp_path / "phong_cu.xlsx", ["000_p2_online_rate", "000_p4_processing"])
+    book = load_workbook(path)                      # headings and unit names, as typed in the old font
+    for ws in book:
+        for row in ws.iter_rows():
+            for c in row:
+                if isinstance(c.value, str) and not c.value.startswith(("Ghi chú", "Số liệu")):
+                    c.value = encode(c.value)
+    book.save(path)
+    assert encode("Tổng số hồ sơ") != "Tổng số hồ sơ"
+    tables = read_workbook(path)
+    read = as_read(tables)
+    assert read == {k: v for k, v in documents.items() if k in read} and len(read) == 2
+    p2 = next(t for t in tables if t.layout.name == "appendix_2_online_rate")
+    assert {c.encoding for c in p2.converted} == {encoding}
+    converted = {(c.row, c.column): c.text for c in p2.converted}
+    assert converted[(5, 3)] == "Tổng số hồ sơ" and len(converted) > len(p2.rows)
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    ensure_schema(con)
+    load_report(con, path, "r", tmp_path / "q", tmp_path / "gx")
+    (decoded,) = con.execute("select count(*) from audit.unit_report_findings where check_name = ?",
+                             [f"decoded_from_{encoding.lower()}"]).fetchone()
+    assert decoded == sum(len(t.converted) for t in tables)
+
+
+def test_a_cell_that_decodes_in_no_legacy_encoding_holds_the_workbook(tmp_path):
+    rows = [dict(r) for r in reference_rows("000_p2_online_rate")]
+    rows[3]["unit_name_raw"] = "¤Ð×øùþ¬ ßÞ"
+    path = build_workbook(tmp_path / "hong.xlsx", ["000_p2_online_rate"], {"000_p2_online_rate": rows})
+    with pytest.raises(ReportWaiting, match=r"cell B10: '¤Ð×øùþ¬ ßÞ' is in a legacy font encoding"):
+        read_workbook(path)
+
+
+@pytest.mark.parametrize(("stored", "text", "encoding"), [
+    ("Tæng sè hå s¬", "Tổng số hồ sơ", "TCVN3"),
+    ("§ång Xoµi", "Đồng Xoài", "TCVN3"),
+    ("Uû ban nh©n d©n", "Uỷ ban nhân dân", "TCVN3"),
+    ("Sè míi tiÕp nhËn", "Số mới tiếp nhận", "TCVN3"),
+    ("Tr\xadêng", "Trường", "TCVN3"),
+    ("TæNG CéNG", "TỔNG CỘNG", "TCVN3"),
+    ("Toång soá hoà sô", "Tổng số hồ sơ", "VNI"),
+    ("Ñoàng Xoaøi", "Đồng Xoài", "VNI"),
+    ("Teân ñôn vò", "Tên đơn vị", "VNI"),
+    ("UÛY BAN NHAÂN DAÂN", "ỦY BAN NHÂN DÂN", "VNI"),
+])
+def test_legacy_font_text_as_offices_typed_it_decodes(stored, text, encoding):
+    from ingestion.legacy_text import DECODERS, legacy, sheet_encoding
+
+    assert legacy(stored) and sheet_encoding([stored]) == encoding and DECODERS[encoding](stored) == text
