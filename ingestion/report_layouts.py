@@ -25,9 +25,10 @@ TEMPLATES = Path(__file__).with_name("report_templates")
 @dataclass(frozen=True)
 class ReportColumn:
     name: str
-    kind: str                        # name | count | percent | status
+    kind: str                        # name | count | percent | change | status
     values: tuple[str, ...] = ()     # the allowed texts of a status column
     wordings: tuple[frozenset[str], ...] = ()   # each as the set of its plain words
+    group: str | None = None         # the KPI of a column that comes in a group per KPI (kpi_table)
 
     def fit(self, heading: frozenset[str]) -> int:
         """How well a heading names this column: the words of its longest wording the
@@ -106,7 +107,13 @@ class LayoutMatch:
 
     @property
     def complete(self) -> bool:
-        return not self.missing and self.title_fits
+        """Every column the layout has, or, for a layout of KPI groups, every column outside
+        them and the rate of at least one KPI."""
+        grouped = {c.name for c in self.layout.columns if c.group}
+        if not grouped:
+            return not self.missing and self.title_fits
+        rates = [c.name for c in self.layout.columns if c.group and c.name.endswith("_rate")]
+        return (self.title_fits and not set(self.missing) - grouped and any(r in self.columns for r in rates))
 
     @property
     def ignored(self) -> list[int]:
@@ -148,11 +155,18 @@ def _section(spec: dict) -> Section:
 def load_layout(path: Path) -> Layout:
     spec = yaml.safe_load(path.read_text(encoding="utf-8"))
     reconcile = {k: tuple(v) if isinstance(v, list) else (v,) for k, v in (spec.get("reconcile") or {}).items()}
+    columns = [ReportColumn(c["name"], c["kind"], tuple(c.get("values") or ()), tuple(words_of(w) for w in c["wordings"]))
+               for c in spec["columns"]]
+    groups = spec.get("groups") or {}
+    for kpi, kpi_wordings in (groups.get("of") or {}).items():
+        for part in groups["parts"]:
+            columns.append(ReportColumn(
+                f"{kpi}_{part['name']}", part["kind"], tuple(part.get("values") or ()),
+                tuple(words_of(k) | words_of(p) for k in kpi_wordings for p in part["wordings"]), kpi))
     return Layout(
         name=spec["name"], title=spec["title"],
         title_signature=tuple(words_of(t) for t in spec.get("title_signature") or ()),
-        columns=tuple(ReportColumn(c["name"], c["kind"], tuple(c.get("values") or ()),
-                                   tuple(words_of(w) for w in c["wordings"])) for c in spec["columns"]),
+        columns=tuple(columns),
         sections={str(k): _section(v) for k, v in (spec.get("sections") or {}).items()},
         default_section=_section({"kinds": spec.get("default_kinds")}),
         district_rows_set_context=bool(spec.get("district_rows_set_context")),

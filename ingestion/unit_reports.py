@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -238,7 +239,7 @@ def _read_rows(table: ReportTable, body, stt_col: int, issues: list[CellIssue]) 
             continue
         row = ReportRow(number, kind, section if kind != "total" else None, seq if kind != "total" else 0,
                         stt or None, name, {}, {}, {})
-        for col in table.layout.columns[1:]:
+        for col in (c for c in table.layout.columns[1:] if c.name in where):
             letter = get_column_letter(where[col.name] + 1)
             raw = cell(col.name)
             row.printed[col.name], row.cells[col.name] = (None if raw is None else str(raw)), letter
@@ -274,6 +275,18 @@ def _parse(col, raw) -> tuple[object, str | None]:
             except InvalidOperation:
                 pass
         return None, "expected a percentage like 21% or 21,62%, or 'Không nhập'"
+    if col.kind == "change":
+        # since the previous report, in percentage points: "Tăng 3,7%", "Giảm 2,5%", "Bằng", or a number
+        if isinstance(raw, (int, float)):
+            return Decimal(str(raw)), None
+        text = unicodedata.normalize("NFC", str(raw)).strip().lower()
+        if plain(text) in ("bang", "khong doi"):
+            return Decimal(0), None
+        match = re.fullmatch(r"(tăng|giảm)?\s*([+-]?\d+(?:[.,]\d+)?)\s*%?", text)
+        if match:
+            value = Decimal(match.group(2).replace(",", "."))
+            return (-value if match.group(1) == "giảm" else value), None
+        return None, "expected a change like 'Tăng 3,7%', 'Giảm 2,5%' or 'Bằng'"
     if col.kind == "status":
         allowed = {plain(v): v for v in col.values}
         if plain(str(raw)) in allowed:

@@ -116,12 +116,13 @@ def reconciliation_lines(paths: Paths, top: int = 5) -> list[str]:
     return out
 
 
-def ended_units(paths: Paths) -> list[str]:
-    """The extract rows of units not in force on their day, as `tthc status` lists them."""
-    from warehouse.status import ended_unit_lines
+def marts_findings(paths: Paths) -> list[str]:
+    """What the marts find after a build, as `tthc status` lists it: the KPI tables' entries
+    their own figures contradict, the extract rows of units not in force on their day."""
+    from warehouse.status import ended_unit_lines, kpi_check_lines
 
     with connect(paths.warehouse, read_only=True) as con:
-        return ended_unit_lines(con)
+        return kpi_check_lines(con) + ended_unit_lines(con)
 
 
 def validate_loads(paths: Paths, run_id: str, echo=print) -> dict[str, list[Issue]]:
@@ -283,7 +284,7 @@ def run(paths: Paths, dates: set[dt.date] | None, run_id: str | None = None, ech
     settle(paths, summary.files)
     summary.unit_reports = ingest_unit_reports(paths, summary.run_id, echo)
     build(paths, echo, full_refresh=full_refresh)
-    summary.reconciliation = reconciliation_lines(paths) + ended_units(paths)
+    summary.reconciliation = reconciliation_lines(paths) + marts_findings(paths)
     publish(paths, echo)
     document(paths, echo)
     export(paths, echo, day=max(dates) if dates else None)

@@ -6,7 +6,7 @@ import duckdb
 
 from ingestion.contracts import sources
 from tthc.config import Paths
-from tthc.vn_format import number
+from tthc.vn_format import number, percent
 
 
 def status_lines(paths: Paths) -> list[str]:
@@ -48,6 +48,7 @@ def status_lines(paths: Paths) -> list[str]:
             lines.append(f"  {name}  [{load_id}, {at:%Y-%m-%d %H:%M}]")
             lines.append(f"    {reason}")
         lines += waiting_report_lines(con)
+        lines += kpi_check_lines(con)
         lines += ended_unit_lines(con)
         last_run = con.execute("select run_id from audit.validation_results order by validated_at desc limit 1").fetchone()
         if last_run:
@@ -96,4 +97,34 @@ def waiting_report_lines(con: duckdb.DuckDBPyConnection) -> list[str]:
     for name, missing, since in waiting:
         out.append(f"  {name} (since {since:%Y-%m-%d %H:%M})")
         out += [f"    {part}" for part in missing.split("; ")]
+    return out
+
+
+def kpi_check_lines(con: duckdb.DuckDBPyConnection, top: int = 20) -> list[str]:
+    """The KPI tables' verdicts and changes that their own rates contradict
+    (marts.fct_unit_report_kpi_checks), each with file, sheet, row and column."""
+    if not con.execute("select 1 from information_schema.tables where table_schema = 'marts' "
+                       "and table_name = 'fct_unit_report_kpi_checks'").fetchall():
+        return []
+    rows = con.execute("""
+        select file_name, sheet, row_number, unit_name_printed, kpi, verdict_holds, verdict_column, reported_verdict,
+            reported_rate, target_rate, expected_verdict, change_holds, change_column, reported_change, expected_change,
+            previous_period_end
+        from marts.fct_unit_report_kpi_checks
+        where not verdict_holds or not change_holds
+        order by file_name, sheet, row_number, kpi""").fetchall()
+    if not rows:
+        return []
+    out = ["", f"KPI table entries their own figures contradict: {len(rows)} (marts.fct_unit_report_kpi_checks)"]
+    for (file, sheet, row, unit, kpi, verdict_ok, v_col, verdict, rate, target, expected, change_ok, c_col,
+         change, expected_change, previous) in rows[:top]:
+        where = f"  {file} / {sheet}, row {row} ({unit}, {kpi})"
+        if verdict_ok is False:
+            out.append(f"{where}, column {v_col}: {verdict!r} for {percent(rate)} against the target "
+                       f"{percent(target)}: expected {expected!r}")
+        if change_ok is False:
+            out.append(f"{where}, column {c_col}: change {percent(change)} but {percent(expected_change)} "
+                       f"since the table ending {previous:%d/%m/%Y}")
+    if len(rows) > top:
+        out.append(f"  … and {len(rows) - top} more")
     return out
