@@ -30,7 +30,7 @@ def documents(tmp_path_factory):
 def test_every_layout_reads_the_same_in_another_units_wording(documents, tmp_path):
     """Other words, TN/TTi/DVBC, line breaks in merged headings, two columns swapped, and a
     "Ghi chú" column the layout lacks: the same rows, values and units as the document's."""
-    tables = read_workbook(build_workbook(tmp_path / "cach_viet_khac.xlsx", APPENDICES, variant=True))
+    tables = read_workbook(build_workbook(tmp_path / "cach_viet_khac.xlsx", APPENDICES, variant=1))
     assert as_read(tables) == documents
     assert not any(t.converted for t in tables)           # Unicode text is never taken for a legacy font
     by = {t.layout.name: t for t in tables}
@@ -40,7 +40,15 @@ def test_every_layout_reads_the_same_in_another_units_wording(documents, tmp_pat
     assert [p4.match.headings[j] for j in p4.match.ignored] == ["Ghi chú"]
 
 
-@pytest.mark.parametrize("variant", [False, True])
+def test_every_layout_reads_the_same_in_a_third_wording(documents, tmp_path):
+    """"Địa phương", "Tỉ lệ", "Tồn kỳ trước" before the online column, "Giá trị (đồng)"."""
+    tables = read_workbook(build_workbook(tmp_path / "cach_viet_thu_ba.xlsx", APPENDICES, variant=2))
+    assert as_read(tables) == documents
+    p4 = next(t for t in tables if t.layout.name == "appendix_4_processing")
+    assert p4.recognised().startswith("unit_name=B, received_total=C, received_new_online=E, received_carried_over=D")
+
+
+@pytest.mark.parametrize("variant", [0, 1, 2])
 def test_an_xls_workbook_reads_as_the_xlsx(documents, tmp_path, variant):
     tables = read_workbook(build_workbook(tmp_path / "phu_luc.xls", APPENDICES, variant=variant))
     assert as_read(tables) == documents

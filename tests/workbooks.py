@@ -91,7 +91,7 @@ APPENDICES = list(SHEETS)
 # Other units' wordings of the same appendices: other words, abbreviations, line breaks
 # inside merged headings, columns in another order and a column the layout does not have.
 # (title, headers, merges, value columns): None keeps the document's.
-VARIANTS = {
+VARIANTS_OTHER = {
     "000_p1_services": (None,
         [["STT", "Cơ quan, đơn vị", "Số DVC có phát sinh hồ sơ", None, "Số DVC chưa\nphát sinh hồ sơ"],
          [None, None, "Trực tuyến mức 3, 4", "Chỉ có hồ sơ giấy", None]], None, None),
@@ -116,14 +116,36 @@ VARIANTS = {
 }
 
 
-def sheet_cells(table: str, rows: list[dict] | None = None, variant: bool = False, note: str | None = "document",
+# A third wording of each: other words again, another column order in appendix 4.
+VARIANTS_THIRD = {
+    "000_p1_services": (None,
+        [["STT", "Địa phương", "DVC phát sinh hồ sơ", None, "Không phát sinh hồ sơ"],
+         [None, None, "Trực tuyến toàn trình, một phần", "Trực tiếp", None]], None, None),
+    "000_p2_online_rate": (None, [["STT", "Tên cơ quan", "Hồ sơ tổng số", "Trực tuyến (số hồ sơ)", "Tỉ lệ"]], [], None),
+    "000_p3_gris_missing": (None, [["STT", "Đơn vị cấp xã", "Mẫu II.01b", "Mẫu II.05a"]], None, None),
+    "000_p4_processing": (None,
+        [["STT", "Địa phương", "Tiếp nhận", None, None, None, "Đã giải quyết", None, None, "Đang giải quyết", None, None],
+         [None, None, "Tổng số", "Tồn kỳ trước", "Mới tiếp nhận trực tuyến", "Mới tiếp nhận trực tiếp",
+          "Tổng số", "Đúng hạn", "Quá hạn", "Tổng số", "Chưa đến hạn", "Quá hạn"]],
+        ["A{h}:A{h1}", "B{h}:B{h1}", "C{h}:F{h}", "G{h}:I{h}", "J{h}:L{h}"],
+        ["received_total", "received_carried_over", "received_new_online", "received_new_offline",
+         "resolved_total", "resolved_on_time", "resolved_overdue", "pending_total", "pending_not_due", "pending_overdue"]),
+    "000_p5_payments_land": (["PHỤ LỤC 5.1: THANH TOÁN NGHĨA VỤ ĐẤT ĐAI", "Từ ngày 01/01/2022 đến ngày 15/5/2022"],
+        [["STT", "Đơn vị", "Giao dịch", "Giá trị (đồng)"]], None, None),
+    "000_p5_payments_fees": (["THANH TOÁN PHÍ, LỆ PHÍ TRỰC TUYẾN", "Từ ngày 01/01/2022 đến ngày 15/5/2022"],
+        [["STT", "Đơn vị", "Số giao dịch", "Số tiền"]], None, None),
+}
+VARIANTS = {1: VARIANTS_OTHER, 2: VARIANTS_THIRD}
+
+
+def sheet_cells(table: str, rows: list[dict] | None = None, variant: int = 0, note: str | None = "document",
                 title: list[str] | None = None) -> tuple[list[list], list[str], list[int]]:
     """One appendix as rows of cell values, merged ranges ("A5:A7") and the rows whose
     text is bold: ``rows`` default to the reference table's (pass changed copies to test);
-    ``variant`` takes another unit's wording; ``note`` None leaves the period out."""
+    ``variant`` 1 or 2 takes another unit's wording; ``note`` None leaves the period out."""
     doc_title, headers, merges, columns, doc_note = SHEETS[table]
     if variant:
-        v_title, v_headers, v_merges, v_columns = VARIANTS[table]
+        v_title, v_headers, v_merges, v_columns = VARIANTS[variant][table]
         doc_title, headers = v_title or doc_title, v_headers
         merges = v_merges if v_merges is not None else merges
         columns = v_columns or columns
