@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 import shutil
 from dataclasses import dataclass, field
@@ -47,7 +48,8 @@ def landed_files(landing: Path, source: str) -> list[Path]:
     folder = landing / source
     if not folder.is_dir():
         return []
-    found = [p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")]
+    # a symbolic link is listed (to be quarantined without being followed), a broken one too
+    found = [p for p in folder.iterdir() if (p.is_symlink() or p.is_file()) and not p.name.startswith(".")]
     return sorted(found, key=lambda p: (extract_date_of(p) or dt.date.min, p.name))
 
 
@@ -79,7 +81,10 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, run_id: s
     """Load one file. ``same_day``: other files of this source claiming the same extract date;
     with any, the file is ambiguous and quarantined rather than guessed."""
     contract = load_contract(source)
-    sha = sha256_of(path)
+    if path.is_symlink():                 # never followed: it could point anywhere on the machine
+        sha = hashlib.sha256(f"symlink:{os.readlink(path)}".encode()).hexdigest()
+    else:
+        sha = sha256_of(path)
     extract_date = extract_date_of(path)
     match = FILE_NAME.match(path.name)
     load_id = f"{source}-{extract_date or 'undated'}-{sha[:12]}"
@@ -88,7 +93,10 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, run_id: s
 
     issues: list[Issue] = []
     staged = None
-    if extract_date is None or match["source"].lower() != source:
+    if path.is_symlink():
+        issues.append(Issue(f"a symbolic link (to {os.readlink(path)}), not a delivered file: not followed; "
+                            "deliver the file itself"))
+    elif extract_date is None or match["source"].lower() != source:
         issues.append(Issue(f"file name does not follow the contract: expected {contract.file_name}"))
     elif same_day:
         issues.append(Issue(f"more than one file for this source and day ({', '.join(p.name for p in same_day)}): keep one"))
@@ -172,7 +180,7 @@ def write_quarantine_report(quarantine_dir: Path, source: str, path: Path, load_
     """A copy of the file and a plain-text report beside it, for the people who must fix it."""
     folder = quarantine_dir / source
     folder.mkdir(parents=True, exist_ok=True)
-    if path.exists():
+    if path.exists() and not path.is_symlink():
         shutil.copy2(path, folder / f"{load_id}{path.suffix}")
     report = folder / f"{load_id}.report.txt"
     lines = [

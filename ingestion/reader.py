@@ -11,14 +11,19 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import zipfile
+
 import duckdb
 import pyarrow as pa
+from openpyxl.utils.exceptions import InvalidFileException
 
 from ingestion.contracts import Column, Contract
+from ingestion.workbook_files import UnreadableWorkbook, check_archive
 
 STAGED = "_staged_file"
 MAX_ISSUES_PER_CHECK = 200  # enough to read and fix; the count of all of them is kept
 XLSX_BATCH_ROWS = 50_000
+MAX_EXTRACT_UNPACKED_BYTES = 4 * 1024**3   # a national day's extract fits; the packing ratio stops bombs
 
 
 @dataclass(frozen=True)
@@ -53,7 +58,8 @@ class StagedFile:
 def stage_file(con: duckdb.DuckDBPyConnection, path: Path, contract: Contract) -> StagedFile:
     try:
         headers = _read_as_text(con, path)
-    except (duckdb.Error, ValueError, OSError, KeyError) as exc:  # unreadable: the whole file is the issue
+    except (duckdb.Error, ValueError, OSError, KeyError, zipfile.BadZipFile, InvalidFileException,
+            UnreadableWorkbook) as exc:  # unreadable: the whole file is the issue
         return StagedFile(0, "", [Issue(f"cannot be read as {path.suffix or 'a known format'}: {_first_line(exc)}")])
     row_count = con.execute(f"select count(*) from {STAGED}").fetchone()[0]
 
@@ -121,6 +127,7 @@ def _xlsx_as_text(path: Path) -> pa.Table:
     """The first sheet as a text table, streamed in batches (read-only mode never loads the whole sheet)."""
     from openpyxl import load_workbook
 
+    check_archive(path, MAX_EXTRACT_UNPACKED_BYTES)   # not a zip (a text file, an encrypted workbook), or a zip bomb
     workbook = load_workbook(path, read_only=True, data_only=True)
     try:
         rows = workbook.worksheets[0].iter_rows(values_only=True)

@@ -37,6 +37,8 @@ SECTION_STT = re.compile(r"^(?:[A-Z]|[IVX]+)\.?$")
 DETAIL_STT = re.compile(r"^\d+(?:\.\d+)*\.?$")
 COLUMN_NUMBERS = re.compile(r"^\(\d+\)$")
 UNDEFINED_RATE = {"khong nhap", "-", "x", "n a"}
+MAX_COUNT = 10**15            # VND amounts reach 10^12; beyond this a cell is a typing slip (and overflows storage)
+MAX_PERCENT = Decimal(10**6)  # rates and changes, in percent
 
 
 class ReportRejected(Exception):
@@ -251,17 +253,30 @@ def _read_rows(table: ReportTable, body, stt_col: int, issues: list[CellIssue]) 
 
 
 def _parse(col, raw) -> tuple[object, str | None]:
+    value, problem = _parse_cell(col, raw)
+    if isinstance(value, Decimal) and abs(value) >= MAX_PERCENT:
+        return None, f"a percentage of {value}: more than any report holds"
+    return value, problem
+
+
+def _parse_cell(col, raw) -> tuple[object, str | None]:
     if raw is None:
         return None, None
     if col.kind == "count":
         if isinstance(raw, bool):
             return None, "expected a whole number"
         if isinstance(raw, (int, float)):
-            return (int(raw), None) if float(raw).is_integer() else (None, "expected a whole number")
-        text = str(raw).replace("\u00a0", "").replace(" ", "")
-        if re.fullmatch(r"-?\d{1,3}(?:\.\d{3})+|-?\d+", text):
-            return int(text.replace(".", "")), None
-        return None, "expected a whole number written like 143.133"
+            value = int(raw) if float(raw).is_integer() else None
+        else:
+            text = str(raw).replace("\u00a0", "").replace(" ", "")
+            if not re.fullmatch(r"-?\d{1,3}(?:\.\d{3})+|-?\d+", text):
+                return None, "expected a whole number written like 143.133"
+            value = int(text.replace(".", ""))
+        if value is None:
+            return None, "expected a whole number"
+        if abs(value) >= MAX_COUNT:
+            return None, f"a count or amount of {len(str(abs(value)))} digits: more than any report holds"
+        return value, None
     if col.kind == "percent":
         if isinstance(raw, (int, float)):
             return Decimal(str(raw)), None

@@ -62,7 +62,7 @@ def read_sheets(path: Path) -> list[Sheet]:
 
 
 def _read_xlsx(path: Path) -> list[Sheet]:
-    _check_archive(path)
+    check_archive(path)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for broken files
@@ -80,14 +80,15 @@ def _read_xlsx(path: Path) -> list[Sheet]:
     return sheets
 
 
-def _check_archive(path: Path) -> None:
+def check_archive(path: Path, max_unpacked: int = MAX_UNPACKED_BYTES) -> None:
+    """An .xlsx is a zip archive: refuse one that is not, or that unpacks too far (a zip bomb)."""
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
     except zipfile.BadZipFile as exc:
         raise UnreadableWorkbook("not an .xlsx workbook (not a zip archive)") from exc
-    if sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
-        raise UnreadableWorkbook(f"unpacks to more than {MAX_UNPACKED_BYTES:,} bytes")
+    if sum(m.file_size for m in members) > max_unpacked:
+        raise UnreadableWorkbook(f"unpacks to more than {max_unpacked:,} bytes")
     for m in members:
         if m.compress_size and m.file_size / m.compress_size > MAX_PACKING_RATIO:
             raise UnreadableWorkbook(f"member {m.filename} is packed {m.file_size // m.compress_size}:1, "

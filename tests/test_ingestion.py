@@ -150,3 +150,51 @@ def test_the_names_an_extract_may_arrive_under_are_the_ones_the_loader_accepts(t
     names = expected_files(tmp_path, "dossiers", DAY)
     assert [p.name for p in names] == [f"dossiers_{DAY}.csv", f"dossiers_{DAY}.xlsx"]
     assert all(extract_date_of(p) == DAY for p in names)
+
+
+def test_an_xlsx_extract_that_is_not_a_workbook_or_a_zip_bomb_is_quarantined_not_fatal(landing, tmp_path):
+    """A text file, an encrypted workbook (not a zip) and a zip bomb named .xlsx: each is
+    quarantined with the reason, before any parsing; the run would go on."""
+    import zipfile
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "dossiers_2021-12-20.xlsx").write_text("dossier_code,unit_code\n", encoding="utf-8")
+    (folder / "dossiers_2021-12-21.xlsx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 4096)  # OLE: encrypted
+    with zipfile.ZipFile(folder / "dossiers_2021-12-22.xlsx", "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/worksheets/sheet1.xml", "<a>" + " " * 30_000_000 + "</a>")
+    with connect(tmp_path / "w.duckdb") as con:
+        outcomes = [load(con, p, tmp_path) for p in sorted(folder.iterdir())]
+    assert [o.status for o in outcomes] == ["quarantined"] * 3
+    problems = [o.issues[0].problem for o in outcomes]
+    assert "not a zip archive" in problems[0] and "not a zip archive" in problems[1]
+    assert "a zip bomb?" in problems[2]
+
+
+def test_a_symlink_in_the_landing_folder_is_quarantined_and_not_followed(landing, tmp_path):
+    from ingestion.loader import landed_files
+
+    secret = tmp_path / "elsewhere.csv"
+    secret.write_bytes(extract(landing).read_bytes())
+    folder = tmp_path / "landing" / "dossiers"
+    folder.mkdir(parents=True)
+    (folder / "dossiers_2021-12-20.csv").symlink_to(secret)
+    (path,) = landed_files(tmp_path / "landing", "dossiers")
+    with connect(tmp_path / "w.duckdb") as con:
+        outcome = load(con, path, tmp_path)
+        assert con.execute("select count(*) from raw.dossiers").fetchone()[0] == 0
+    assert outcome.status == "quarantined" and "symbolic link" in outcome.issues[0].problem
+    assert not list((tmp_path / "quarantine" / "dossiers").glob("*.csv"))      # the target is not copied
+
+
+def test_a_unit_report_figure_too_large_for_any_report_is_a_named_cell_issue(tmp_path):
+    from ingestion.unit_reports import ReportRejected, read_workbook
+    from tests.workbooks import build_workbook, reference_rows
+
+    rows = [dict(r) for r in reference_rows("000_p2_online_rate")]
+    rows[0]["total_dossiers"] = "9" * 40
+    path = build_workbook(tmp_path / "lon.xlsx", ["000_p2_online_rate"], {"000_p2_online_rate": rows})
+    with pytest.raises(ReportRejected) as rejected:
+        read_workbook(path)
+    (issue,) = rejected.value.issues
+    assert (issue.row, issue.column) == (7, "C (total_dossiers)") and "40 digits" in issue.problem
