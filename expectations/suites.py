@@ -8,9 +8,12 @@ identities are dbt tests, not checks here: they hold by construction.
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass, field
+from functools import cache
 
 from ingestion.contracts import Contract
+from tthc.config import DBT_PROJECT
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,12 @@ def load_checks(contract: Contract) -> list[Check]:
                 f"{col.name}_known", "ExpectColumnValuesToBeInSet", {"column": col.name, "value_set": list(col.allowed)},
                 explain=f"{col.name} is one of {', '.join(map(str, col.allowed))}",
             ))
+        if col.in_register:
+            # a code the register lacks would fail the build's relationship test, naming no file or row
+            checks.append(Check(
+                f"{col.name}_in_register", "ExpectColumnValuesToBeInSet", {"column": col.name, "value_set": register_codes()},
+                explain=f"{col.name} is a unit of the register (dbt_project/seeds/units.csv)",
+            ))
     for first, second in contract.date_order:
         checks.append(Check(
             f"{first}_not_after_{second}", "ExpectColumnPairValuesAToBeGreaterThanB",
@@ -47,3 +56,9 @@ def load_checks(contract: Contract) -> list[Check]:
             explain=f"{first} <= {second} where both are known",
         ))
     return checks
+
+
+@cache
+def register_codes() -> list[str]:
+    with open(DBT_PROJECT / "seeds" / "units.csv", encoding="utf-8") as f:
+        return sorted(r["unit_code"] for r in csv.DictReader(f))

@@ -45,7 +45,7 @@ def render() -> str:
             description = col.description + (" **Personal data.**" if col.personal else "")
             parts.append(
                 f"| `{col.name}` | {col.type} | {flags} | {', '.join(f'`{a}`' for a in col.aliases)} | "
-                f"{', '.join(map(str, col.allowed))} | {description} |"
+                f"{', '.join(map(str, col.allowed)) or ('a code of the unit register' if col.in_register else '')} | {description} |"
             )
         header = ",".join(col.name for col in c.columns)
         example = ",".join(f'"{col.example}"' if "," in col.example else col.example for col in c.columns)

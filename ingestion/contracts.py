@@ -26,6 +26,7 @@ class Column:
     personal: bool = False
     aliases: tuple[str, ...] = ()
     allowed: tuple[int | str, ...] = ()
+    in_register: bool = False        # a unit code of the unit register (dbt seed units.csv)
     example: str = ""
 
     @property
@@ -75,7 +76,7 @@ def load_contract(source: str) -> Contract:
             name=c["name"], type=c["type"], description=" ".join(c["description"].split()),
             required=c.get("required", False), personal=c.get("personal", False),
             aliases=tuple(c.get("aliases", ())), allowed=tuple(c.get("allowed", ())),
-            example=str(c.get("example", "")),
+            in_register=bool(c.get("in_register", False)), example=str(c.get("example", "")),
         )
         for c in spec["columns"]
     )

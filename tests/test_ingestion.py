@@ -198,3 +198,25 @@ def test_a_unit_report_figure_too_large_for_any_report_is_a_named_cell_issue(tmp
         read_workbook(path)
     (issue,) = rejected.value.issues
     assert (issue.row, issue.column) == (7, "C (total_dossiers)") and "40 digits" in issue.problem
+
+
+def test_a_row_whose_unit_is_not_in_the_register_quarantines_its_file_naming_the_row(landing, tmp_path):
+    """Before this check the build failed on a relationship test naming neither file nor row."""
+    from tthc.config import Paths
+    from tthc.pipeline import validate_loads
+
+    paths = Paths(tmp_path / "home").ensure()
+    rows = rows_of(extract(landing))
+    rows[4]["unit_code"] = "99999"
+    bad = write_rows(paths.landing / "dossiers" / f"dossiers_{DAY.isoformat()}.csv", rows)
+    good = write_rows(paths.landing / "dossiers" / f"dossiers_{(DAY + dt.timedelta(days=1)).isoformat()}.csv",
+                      rows_of(extract(landing, DAY + dt.timedelta(days=1))))
+    with connect(paths.warehouse) as con:
+        for path in (bad, good):
+            assert load_file(con, path, "dossiers", "r", paths.quarantine).status == "pending"
+    quarantined = validate_loads(paths, "r", echo=lambda *_: None)
+    (issues,) = quarantined.values()
+    assert [(i.row_number, i.column) for i in issues] == [(5, "unit_code")] and "register" in issues[0].problem
+    with connect(paths.warehouse, read_only=True) as con:
+        assert dict(con.execute("select file_name, status from raw.load_manifest").fetchall()) == {
+            bad.name: "quarantined", good.name: "current"}
