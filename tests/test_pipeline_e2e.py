@@ -225,9 +225,10 @@ def test_a_file_missing_a_column_is_quarantined_named_and_the_rest_of_the_day_lo
         assert con.execute("select status from raw.load_manifest where file_name = ?", [f"services_{day}.csv"]).fetchone() == ("current",)
 
 
-def test_a_failing_build_is_reported_plainly_by_the_cli(copy_of_built, capsys):
-    """A dossier from a unit the register does not know fails dbt's relationship test; the
-    run stops with one readable message naming it, and the published copy is left as it was."""
+def test_a_dossier_of_a_unit_the_register_lacks_is_quarantined_and_the_run_goes_on(copy_of_built, capsys):
+    """A dossier from a unit the register does not know once failed dbt's relationship test,
+    naming neither file nor row; the load check now quarantines its file, naming the row and
+    column, and the run ends normally."""
     from tthc import cli
 
     day = END + dt.timedelta(days=1)
@@ -237,14 +238,11 @@ def test_a_failing_build_is_reported_plainly_by_the_cli(copy_of_built, capsys):
     row[header.index("unit_code")] = "99999"
     row[header.index("dossier_code")] = "99999-220115-00001"
     (copy_of_built.landing / "dossiers" / f"dossiers_{day}.csv").write_text("\n".join([lines[0], ",".join(row)]) + "\n", encoding="utf-8")
-    published_before = copy_of_built.published.read_bytes()
 
     code = cli.main(["run", "--date", str(day)])
-    err = capsys.readouterr().err
-    assert code == 1
-    assert "tthc run: failed: dbt build failed" in err and "relationships_stg_portal__dossiers_unit_code" in err
-    assert "\x1b[" not in err
-    assert copy_of_built.published.read_bytes() == published_before
+    out = capsys.readouterr().out
+    assert code == 0
+    assert f"dossiers-{day}-" in out and "row 1 (line 2), column unit_code: fails check unit_code_in_register" in out
 
 
 def test_status_reports_each_sources_last_extract_and_freshness_fails_when_stale(home, capsys):
