@@ -91,17 +91,20 @@ def test_a_missing_extract_times_out_with_an_alert_naming_the_file(dagbag, home,
 
 
 def test_a_failed_task_alert_names_the_task_and_the_check(dagbag, home, monkeypatch):
-    """A dossier from a unit the register does not know fails dbt's relationship test in the
-    build task; the alert names the run's day, the task and the failing test."""
+    """A warehouse loaded before unit codes were a load check holds a dossier of a unit the
+    register does not know: dbt's relationship test fails in the build task, and the alert
+    names the run's day, the task and the failing test."""
     import json
 
+    from tthc.pipeline import ingest, validate_loads
+    from warehouse.database import connect
+
     day = START
-    path = home.landing / "dossiers" / f"dossiers_{day}.csv"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    header = lines[0].split(",")
-    row = lines[1].split(",")
-    row[header.index("unit_code")], row[header.index("dossier_code")] = "99999", "99999-211215-00001"
-    path.write_text("\n".join([*lines, ",".join(row)]) + "\n", encoding="utf-8")
+    ingest(home, {day}, "earlier")
+    validate_loads(home, "earlier", echo=lambda *_: None)
+    with connect(home.warehouse) as con:
+        con.execute("update raw.dossiers set unit_code = '99999' where dossier_code = "
+                    "(select min(dossier_code) from raw.dossiers)")
     dag = dagbag.get_dag("tthc_daily")
     for task in dag.tasks:
         monkeypatch.setattr(task, "retries", 0)

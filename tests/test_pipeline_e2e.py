@@ -322,3 +322,20 @@ def test_a_backfill_writes_the_report_and_dashboard_of_its_own_month(copy_of_bui
     html = copy_of_built.dashboard.read_text(encoding="utf-8")
     data = json.loads(html.split("const DATA = ")[1].split(";\n")[0])
     assert data["default_period"] == "month_2021_12"
+
+
+def test_a_first_day_whose_dossier_extract_is_quarantined_runs_to_the_end(home, capsys):
+    """The warehouse's very first dossier extract is quarantined (a unit the register lacks):
+    the run goes on to the end, and says there is no month to report yet instead of failing."""
+    from tthc import cli
+
+    path = home.landing / "dossiers" / f"dossiers_{START}.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header, row = lines[0].split(","), lines[1].split(",")
+    row[header.index("unit_code")] = "99999"
+    path.write_text("\n".join([*lines, ",".join(row)]) + "\n", encoding="utf-8")
+    assert cli.main(["run", "--date", str(START)]) == 0
+    out = capsys.readouterr().out
+    assert "fails check unit_code_in_register" in out
+    assert "no month in the marts yet (no current dossier extract): no Excel report or dashboard written" in out
+    assert not home.dashboard.exists()

@@ -264,11 +264,15 @@ def export(paths: Paths, echo=print, day: dt.date | None = None) -> None:
     from warehouse.excel_report import write_report
 
     period_id = f"month_{day:%Y_%m}" if day else None
-    if period_id:
-        with connect(paths.published, read_only=True) as con:
-            if not con.execute("select 1 from marts.dim_report_period where period_id = ?", [period_id]).fetchall():
-                echo(f"no data for {day:%d/%m/%Y} in the marts: the Excel report is the latest month's")
-                period_id = None
+    with connect(paths.published, read_only=True) as con:
+        months = {p for (p,) in con.execute("select period_id from marts.dim_report_period where period_kind = 'month'").fetchall()}
+    if not months:
+        # every dossier extract so far was quarantined: there is no month to report yet
+        echo("no month in the marts yet (no current dossier extract): no Excel report or dashboard written")
+        return
+    if period_id and period_id not in months:
+        echo(f"no data for {day:%d/%m/%Y} in the marts: the Excel report is the latest month's")
+        period_id = None
     workbook = write_report(paths.published, period_id, paths.reports, day)
     write_dashboard(paths.published, paths.dashboard, period_id)
     echo(f"wrote the Excel report {workbook} and the dashboard {paths.dashboard}")
