@@ -40,12 +40,6 @@ SHAPES = {"\u0302", "\u0306", "\u031b"}       # circumflex, breve, horn
 LETTERS = re.compile(r"[^\W\d_]+")
 
 
-@dataclass(frozen=True)
-class Decoded:
-    text: str
-    encoding: str          # TCVN3 | VNI
-
-
 def is_vietnamese(text: str) -> bool:
     """Well-formed Vietnamese (or plain ASCII): each word of Vietnamese letters, marks only
     on vowels, at most one tone, and a vowel group a syllable can have."""

@@ -64,8 +64,7 @@ def status_lines(paths: Paths) -> list[str]:
 def ended_unit_lines(con: duckdb.DuckDBPyConnection, top: int = 10) -> list[str]:
     """Extract rows that name a unit not in force on their day (marts.rpt_extract_rows_of_ended_units):
     per unit, its last day, the days and rows, and the successor they count under, or why none."""
-    if not con.execute("select 1 from information_schema.tables where table_schema = 'marts' "
-                       "and table_name = 'rpt_extract_rows_of_ended_units'").fetchall():
+    if not has_mart(con, "rpt_extract_rows_of_ended_units"):
         return []
     units = con.execute("""
         select unit_code, any_value(unit_name), any_value(unit_last_day), min(extract_date), max(extract_date),
@@ -103,8 +102,7 @@ def waiting_report_lines(con: duckdb.DuckDBPyConnection) -> list[str]:
 def kpi_check_lines(con: duckdb.DuckDBPyConnection, top: int = 20) -> list[str]:
     """The KPI tables' verdicts and changes that their own rates contradict
     (marts.fct_unit_report_kpi_checks), each with file, sheet, row and column."""
-    if not con.execute("select 1 from information_schema.tables where table_schema = 'marts' "
-                       "and table_name = 'fct_unit_report_kpi_checks'").fetchall():
+    if not has_mart(con, "fct_unit_report_kpi_checks"):
         return []
     rows = con.execute("""
         select file_name, sheet, row_number, unit_name_printed, kpi, verdict_holds, verdict_column, reported_verdict,
@@ -128,3 +126,9 @@ def kpi_check_lines(con: duckdb.DuckDBPyConnection, top: int = 20) -> list[str]:
     if len(rows) > top:
         out.append(f"  … and {len(rows) - top} more")
     return out
+
+
+def has_mart(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Before the first build the marts do not exist: their lines are then left out."""
+    return bool(con.execute("select 1 from information_schema.tables where table_schema = 'marts' and table_name = ?",
+                            [name]).fetchall())

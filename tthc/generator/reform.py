@@ -69,7 +69,8 @@ def catalogue_in_force(catalogue: pd.DataFrame, day) -> pd.DataFrame:
     if pd.Timestamp(day) < reform_day():
         return catalogue
     out = catalogue.copy()
-    out["agency_code"] = out["agency_code"].map(lambda code: _successors().get(code, code) if isinstance(code, str) else code)
+    successor = _successors()
+    out["agency_code"] = out["agency_code"].map(lambda code: successor.get(code, code) if isinstance(code, str) else code)
     at_commune = set(out.loc[out["tier"] == "commune", "service_code"])
     district = out["tier"] == "district"
     out = out[~(district & out["service_code"].isin(at_commune))].copy()
