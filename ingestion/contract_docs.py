@@ -25,7 +25,10 @@ How a file is read, for every source:
 - A value that does not parse, or an empty required value, quarantines the whole file
   with a report naming each row (1 = first row under the header), column and value.
 - A file with the same checksum as one already received is skipped; a changed file for
-  a day already loaded replaces that day once it passes the load checks.
+  a day already loaded replaces that day once it passes the load checks, unless it would
+  lose more than 5 rows and 10% of the day's rows or keys, or empty a column the day has:
+  such a correction is held (`tthc accept LOAD_ID` applies it). An earlier version
+  delivered again becomes the day's data again.
 """
 
 

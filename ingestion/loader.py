@@ -7,8 +7,12 @@ A file's journey, recorded in ``raw.load_manifest``:
   in ``raw.quarantine_issues``, a copy and a readable report in the quarantine folder;
 - otherwise its rows go to ``raw.<source>`` as ``pending``; validation then makes it
   ``current`` (the day's previous current load becomes ``superseded``, in the same
-  transaction) or ``quarantined``. Both loads are flagged ``rebuild_pending``: the next
-  dbt build recomputes the dossiers they hold, and only those (incremental models).
+  transaction), ``quarantined``, or ``held`` when, as a correction, it would lose many of
+  the day's rows or empty a column (ingestion/corrections.py; ``tthc accept`` applies it).
+  Both loads are flagged ``rebuild_pending``: the next dbt build recomputes the dossiers
+  they hold, and only those (incremental models);
+- a superseded file delivered again (to undo a correction) becomes pending again, and so
+  current; a file quarantined only because a twin claimed its day loads once it is alone.
 
 Staging reads only current loads, so a corrected file replaces its day atomically while
 every delivery stays on record.
@@ -27,15 +31,17 @@ from pathlib import Path
 import duckdb
 
 from ingestion.contracts import load_contract
+from ingestion.corrections import Comparison
 from ingestion.reader import Issue, stage_file
 
+AMBIGUOUS = "more than one file for this source and day"
 FILE_NAME = re.compile(r"^(?P<source>[a-z_]+)_(?P<date>\d{4}-\d{2}-\d{2})\.(csv|xlsx)$", re.IGNORECASE)
 
 
 @dataclass
 class FileOutcome:
     path: Path
-    status: str  # pending | skipped | quarantined; after the load checks current or quarantined
+    status: str  # pending | skipped | quarantined; after the load checks current, quarantined or held
     load_id: str | None = None
     rows: int = 0
     issues: list[Issue] = field(default_factory=list)
@@ -88,8 +94,16 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, run_id: s
     extract_date = extract_date_of(path)
     match = FILE_NAME.match(path.name)
     load_id = f"{source}-{extract_date or 'undated'}-{sha[:12]}"
-    if con.execute("select 1 from raw.load_manifest where load_id = ?", [load_id]).fetchone():
-        return FileOutcome(path, "skipped", load_id, note="already received with the same checksum")
+    seen = con.execute("select status from raw.load_manifest where load_id = ?", [load_id]).fetchone()
+    if seen and seen[0] == "superseded" and not same_day:
+        return _reinstate(con, path, load_id)
+    if seen and not (seen[0] == "quarantined" and not same_day and _only_ambiguous(con, load_id)):
+        note = ("held: the correction waits for `tthc accept`" if seen[0] == "held"
+                else "already received with the same checksum")
+        return FileOutcome(path, "skipped", load_id, note=note)
+    if seen:   # its twin is gone: forget the ambiguity (nothing else was wrong) and load it
+        con.execute("delete from raw.quarantine_issues where load_id = ?", [load_id])
+        con.execute("delete from raw.load_manifest where load_id = ?", [load_id])
 
     issues: list[Issue] = []
     staged = None
@@ -99,7 +113,7 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, run_id: s
     elif extract_date is None or match["source"].lower() != source:
         issues.append(Issue(f"file name does not follow the contract: expected {contract.file_name}"))
     elif same_day:
-        issues.append(Issue(f"more than one file for this source and day ({', '.join(p.name for p in same_day)}): keep one"))
+        issues.append(Issue(f"{AMBIGUOUS} ({', '.join(p.name for p in same_day)}): keep one"))
     else:
         staged = stage_file(con, path, contract)
         issues = staged.issues
@@ -130,10 +144,24 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, run_id: s
     return FileOutcome(path, "pending", load_id, rows=staged.row_count, note=note)
 
 
-def decide(con: duckdb.DuckDBPyConnection, load_id: str, issues: list[Issue]) -> None:
-    """After validation: make a pending load current (superseding its day's previous load), or
-    quarantine it. Runs inside the caller's transaction, so that the checks' results and the
-    decisions they lead to are kept together or not at all (a retried task redoes both)."""
+def _only_ambiguous(con: duckdb.DuckDBPyConnection, load_id: str) -> bool:
+    problems = [p for (p,) in con.execute("select problem from raw.quarantine_issues where load_id = ?", [load_id]).fetchall()]
+    return bool(problems) and all(p.startswith(AMBIGUOUS) for p in problems)
+
+
+def _reinstate(con: duckdb.DuckDBPyConnection, path: Path, load_id: str) -> FileOutcome:
+    """A superseded version delivered again: its rows are still in raw; validation makes it current again."""
+    rows = con.execute(
+        "update raw.load_manifest set status = 'pending', reason = 'delivered again after it was superseded' "
+        "where load_id = ? returning row_count", [load_id]).fetchone()[0]
+    return FileOutcome(path, "pending", load_id, rows=rows or 0, note="an earlier version delivered again")
+
+
+def decide(con: duckdb.DuckDBPyConnection, load_id: str, issues: list[Issue], held: Comparison | None = None) -> None:
+    """After validation: make a pending load current (superseding its day's previous load),
+    quarantine it, or hold it (a correction that would lose data). Runs inside the caller's
+    transaction, so that the checks' results and the decisions they lead to are kept together
+    or not at all (a retried task redoes both)."""
     now = dt.datetime.now()
     source, extract_date, file_name = con.execute(
         "select source, extract_date, file_name from raw.load_manifest where load_id = ? and status = 'pending'",
@@ -148,16 +176,49 @@ def decide(con: duckdb.DuckDBPyConnection, load_id: str, issues: list[Issue]) ->
             "insert into raw.quarantine_issues values (?, ?, ?, ?, ?, ?, ?)",
             [(load_id, source, file_name, i.row_number, i.column, i.value, i.problem) for i in issues],
         )
+    elif held:
+        con.execute("update raw.load_manifest set status = 'held', reason = ?, decided_at = ? where load_id = ?",
+                    [held.describe(load_id), now, load_id])
     else:
-        con.execute(
-            "update raw.load_manifest set status = 'superseded', reason = ?, decided_at = ?, rebuild_pending = true "
-            "where source = ? and extract_date = ? and status = 'current'",
-            [f"replaced by {load_id}", now, source, extract_date],
-        )
-        con.execute(
-            "update raw.load_manifest set status = 'current', decided_at = ?, rebuild_pending = true where load_id = ?",
-            [now, load_id],
-        )
+        _make_current(con, load_id, source, extract_date, now)
+
+
+def _make_current(con, load_id: str, source: str, extract_date: dt.date, now: dt.datetime) -> None:
+    con.execute(
+        "update raw.load_manifest set status = 'superseded', reason = ?, decided_at = ?, rebuild_pending = true "
+        "where source = ? and extract_date = ? and status = 'current'",
+        [f"replaced by {load_id}", now, source, extract_date],
+    )
+    con.execute(
+        "update raw.load_manifest set status = 'current', decided_at = ?, rebuild_pending = true where load_id = ?",
+        [now, load_id],
+    )
+
+
+class NotHeld(ValueError):
+    pass
+
+
+def accept(con: duckdb.DuckDBPyConnection, load_id: str, by: str) -> tuple[str, dt.date, str | None]:
+    """Apply a held correction: it becomes its day's current load (the next build rebuilds the
+    day). Returns its source, day and the reason it was held."""
+    row = con.execute("select source, extract_date, status, reason from raw.load_manifest where load_id = ?",
+                      [load_id]).fetchone()
+    if row is None:
+        raise NotHeld(f"no load {load_id!r}: `tthc status` lists the held ones")
+    source, extract_date, status, reason = row
+    if status != "held":
+        raise NotHeld(f"{load_id} is {status}, not held: only a held correction can be accepted")
+    now = dt.datetime.now()
+    con.begin()
+    try:
+        _make_current(con, load_id, source, extract_date, now)
+        con.execute("update raw.load_manifest set accepted_by = ?, accepted_at = ? where load_id = ?", [by, now, load_id])
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    return source, extract_date, reason
 
 
 def _record(con, load_id, source, extract_date, path, sha, rows, status, reason, run_id) -> None:
@@ -176,7 +237,8 @@ def _summary(issues: list[Issue]) -> str | None:
     return f"{len(issues)} problem(s): {issues[0].describe()}{more}"
 
 
-def write_quarantine_report(quarantine_dir: Path, source: str, path: Path, load_id: str, sha: str, issues: list[Issue]) -> Path:
+def write_quarantine_report(quarantine_dir: Path, source: str, path: Path, load_id: str, sha: str, issues: list[Issue],
+                            held: bool = False) -> Path:
     """A copy of the file and a plain-text report beside it, for the people who must fix it."""
     folder = quarantine_dir / source
     folder.mkdir(parents=True, exist_ok=True)
@@ -192,8 +254,11 @@ def write_quarantine_report(quarantine_dir: Path, source: str, path: Path, load_
         "",
         *(f"- {i.describe()}" for i in issues),
         "",
-        "The file was not loaded. Fix it and deliver it again under the same name: the",
-        "corrected file (a new checksum) is loaded by the next run for that day.",
+        *(["The correction was kept but not applied: the day keeps its current load.",
+           f"If the loss is meant, apply it with `tthc accept {load_id} --by YOUR_NAME`;",
+           "otherwise deliver the complete file again under the same name."] if held else
+          ["The file was not loaded. Fix it and deliver it again under the same name: the",
+           "corrected file (a new checksum) is loaded by the next run for that day."]),
     ]
     report.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return report

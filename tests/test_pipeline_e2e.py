@@ -288,10 +288,10 @@ def test_a_validation_retried_after_a_failure_records_as_one_attempt_would(home,
     ingest(home, days, "the-run")
     real = tthc.pipeline.decide
 
-    def dies_on_payments(con, load_id, issues):
+    def dies_on_payments(con, load_id, issues, *held):
         if load_id.startswith("payments"):
             raise RuntimeError("worker lost")
-        real(con, load_id, issues)
+        real(con, load_id, issues, *held)
 
     monkeypatch.setattr(tthc.pipeline, "decide", dies_on_payments)
     with pytest.raises(RuntimeError, match="worker lost"):

@@ -116,6 +116,23 @@ def cmd_status(args) -> int:
     return 0
 
 
+def cmd_accept(args) -> int:
+    """Apply a held correction (one that would remove much of its day): it becomes the day's data."""
+    import getpass
+
+    from ingestion.loader import NotHeld, accept
+    from warehouse.database import connect
+
+    with connect(paths().warehouse) as con:
+        try:
+            source, day, reason = accept(con, args.load_id, args.by or getpass.getuser())
+        except NotHeld as e:
+            raise SystemExit(f"tthc accept: {e}") from None
+    print(f"{args.load_id} is now the current {source} load of {day} ({reason})\n"
+          f"the next run rebuilds that day: tthc run --date {day}")
+    return 0
+
+
 def cmd_unit_report_add(args) -> int:
     """Put a workbook in the landing folder with what the office knows of it (its period, the
     sending unit) in its sidecar file; the next run loads it, or re-reads the waiting one."""
@@ -234,6 +251,11 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument("--to", dest="end", type=_date, help="last day of that range, e.g. 2025-09-30")
     d.add_argument("--scale", type=float, default=1.0)
     d.set_defaults(func=cmd_demo)
+
+    ac = sub.add_parser("accept", help="apply a held correction (a re-delivered file that would remove much of its day)")
+    ac.add_argument("load_id", help="the held load, as `tthc status` and the run's output list it")
+    ac.add_argument("--by", help="who accepts it (default: the login name); kept in raw.load_manifest")
+    ac.set_defaults(func=cmd_accept)
 
     u = sub.add_parser("unit-report", help="unit reports (Excel) sent by the units")
     usub = u.add_subparsers(dest="unit_report_command", required=True)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingestion.contracts import load_contract, sources
+from ingestion.corrections import correction_drop
 from ingestion.loader import FileOutcome, decide, extract_date_of, landed_files, load_file, write_quarantine_report
 from ingestion.reader import Issue
 from ingestion.unit_report_loader import ReportOutcome, landed_reports, load_report
@@ -42,8 +43,10 @@ class RunSummary:
         for f in self.files:
             if f.status == "quarantined":
                 out.append(f"  QUARANTINED {f.path.name}: " + "; ".join(i.describe() for i in f.issues[:3]))
+        held = {f.load_id for f in self.files if f.status == "held"}
         for load_id, issues in self.quarantined_after_validation.items():
-            out.append(f"  QUARANTINED {load_id} (load checks): " + "; ".join(i.describe() for i in issues[:3]))
+            what = "HELD" if load_id in held else "QUARANTINED"
+            out.append(f"  {what} {load_id} (load checks): " + "; ".join(i.describe() for i in issues[:3]))
         out += [f"  {line}" for r in self.unit_reports for line in r.lines()]
         out += self.reconciliation
         return out
@@ -127,7 +130,8 @@ def marts_findings(paths: Paths) -> list[str]:
 
 
 def validate_loads(paths: Paths, run_id: str, echo=print) -> dict[str, list[Issue]]:
-    """Run the load checks on every pending load; make each current or quarantine it. Returns the quarantined."""
+    """Run the load checks on every pending load; make each current, quarantine it or hold it.
+    Returns the quarantined and the held, with their reasons."""
     from expectations.runner import record, validate
     from expectations.suites import load_checks
 
@@ -158,16 +162,21 @@ def validate_loads(paths: Paths, run_id: str, echo=print) -> dict[str, list[Issu
             # finds the loads still pending and records them once, as one attempt would
             # (the quarantine reports are written first: a retry that finds the loads decided
             # must not find a report missing; one written for a load left pending is rewritten)
+            # a correction that passes its checks but would erase much of its day is held
+            held = {load_id: c for load_id in pending if load_id not in issues
+                    and (c := correction_drop(con, load_id)) is not None}
             for load_id in pending:
-                if load_id in issues:
-                    quarantined[load_id] = issues[load_id]
+                if load_id in issues or load_id in held:
+                    reasons = issues.get(load_id) or [Issue(held[load_id].describe(load_id))]
+                    quarantined[load_id] = reasons
                     path, sha = con.execute("select file_path, file_sha256 from raw.load_manifest where load_id = ?", [load_id]).fetchone()
-                    write_quarantine_report(paths.quarantine, source, Path(path), load_id, sha, issues[load_id])
+                    write_quarantine_report(paths.quarantine, source, Path(path), load_id, sha, reasons,
+                                            held=load_id in held)
             con.begin()
             try:
                 record(con, run_id, f"{source}_load", outcomes)
                 for load_id in pending:
-                    decide(con, load_id, issues.get(load_id, []))
+                    decide(con, load_id, issues.get(load_id, []), held.get(load_id))
                 con.commit()
             except BaseException:
                 con.rollback()

@@ -22,12 +22,14 @@ create table if not exists raw.load_manifest (
     file_sha256   varchar not null,
     file_bytes    bigint not null,
     row_count     bigint,
-    status        varchar not null,     -- pending | current | superseded | quarantined
+    status        varchar not null,     -- pending | current | superseded | quarantined | held (a correction losing data)
     reason        varchar,              -- why quarantined or superseded, readable
     received_at   timestamp not null,   -- when this run read the file
     decided_at    timestamp,            -- when validation made it current or quarantined it
     run_id        varchar,
-    rebuild_pending boolean not null default false  -- became current or superseded since the last dbt build
+    rebuild_pending boolean not null default false, -- became current or superseded since the last dbt build
+    accepted_by   varchar,              -- who applied a held correction (`tthc accept`), and when
+    accepted_at   timestamp
 );
 create table if not exists raw.quarantine_issues (
     load_id     varchar not null,
@@ -153,6 +155,8 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(BOOKKEEPING_DDL)
     # A warehouse from before incremental builds: every load counts as changed once.
     con.execute("alter table raw.load_manifest add column if not exists rebuild_pending boolean default true")
+    con.execute("alter table raw.load_manifest add column if not exists accepted_by varchar")
+    con.execute("alter table raw.load_manifest add column if not exists accepted_at timestamp")
     for source in sources():
         for statement in source_table_ddl(source):
             con.execute(statement)

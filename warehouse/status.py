@@ -47,6 +47,7 @@ def status_lines(paths: Paths) -> list[str]:
         for name, load_id, reason, at in quarantined:
             lines.append(f"  {name}  [{load_id}, {at:%Y-%m-%d %H:%M}]")
             lines.append(f"    {reason}")
+        lines += held_lines(con)
         lines += waiting_report_lines(con)
         lines += kpi_check_lines(con)
         lines += ended_unit_lines(con)
@@ -84,6 +85,18 @@ def ended_unit_lines(con: duckdb.DuckDBPyConnection, top: int = 10) -> list[str]
                    f"{first_day:%d/%m/%Y} – {last_day:%d/%m/%Y}; {where}")
     if len(units) > top:
         out.append(f"  … and {len(units) - top} more")
+    return out
+
+
+def held_lines(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Corrections held because they would remove much of their day, with how to apply one."""
+    held = con.execute("select file_name, load_id, reason, received_at from raw.load_manifest "
+                       "where status = 'held' order by received_at").fetchall()
+    if not held:
+        return []
+    out = ["", f"held corrections (not applied; `tthc accept LOAD_ID --by NAME` applies one): {len(held)}"]
+    for name, load_id, reason, at in held:
+        out += [f"  {name}  [{load_id}, {at:%Y-%m-%d %H:%M}]", f"    {reason}"]
     return out
 
 

@@ -1,0 +1,71 @@
+"""Guard a day against a correction that would erase it.
+
+A file for a day already loaded replaces that day's current load when it passes its
+checks. A careless re-delivery (the header only, a file cut at a row boundary, an export
+that left a column out) passes every check and would silently remove the day's data. So
+a correction is compared with the load it replaces, and one that loses many rows or keys,
+or empties a column the current load has, is ``held``: kept in raw, reported, not applied
+until someone accepts it with ``tthc accept LOAD_ID``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from ingestion.contracts import load_contract
+
+# A correction may drop a few rows (a duplicate removed, a dossier withdrawn): hold it
+# only when it loses more than this many, or this share, of the day's rows or keys.
+MAX_DROP_ROWS = 5
+MAX_DROP_SHARE = 0.10
+
+
+@dataclass(frozen=True)
+class Comparison:
+    current_load: str
+    rows: tuple[int, int]                    # current, correction
+    keys: tuple[int, int]                    # distinct unique keys (dossiers, transactions, ...)
+    emptied: tuple[str, ...]                 # columns filled in the current load, empty in the correction
+
+    def losses(self) -> list[str]:
+        out = [f"{what} {old:,} -> {new:,}" for what, (old, new) in (("rows", self.rows), ("keys", self.keys))
+               if _drops(old, new)]
+        if self.emptied:
+            out.append("emptied column(s): " + ", ".join(self.emptied))
+        return out
+
+    def describe(self, load_id: str) -> str:
+        return (f"held: this correction would replace {self.current_load} and lose data ({'; '.join(self.losses())}); "
+                f"if the loss is meant, apply it with `tthc accept {load_id}`")
+
+
+def _drops(old: int, new: int) -> bool:
+    return old - new > max(MAX_DROP_ROWS, MAX_DROP_SHARE * old)
+
+
+def correction_drop(con: duckdb.DuckDBPyConnection, load_id: str) -> Comparison | None:
+    """The comparison of a pending load with its day's current load, when it loses data; else None."""
+    source, extract_date = con.execute(
+        "select source, extract_date from raw.load_manifest where load_id = ?", [load_id]).fetchone()
+    current = con.execute(
+        "select load_id from raw.load_manifest where source = ? and extract_date = ? and status = 'current'",
+        [source, extract_date]).fetchone()
+    if not current:
+        return None
+    contract = load_contract(source)
+    columns = [c.name for c in contract.columns]
+    key = ", ".join(contract.unique_key)
+    figures = con.execute(
+        f"select _load_id, count(*), count(distinct ({key})), {', '.join(f'count({c})' for c in columns)} "
+        f"from raw.{source} where _load_id in (?, ?) group by _load_id",
+        [current[0], load_id]).fetchall()
+    by_load = {row[0]: row[1:] for row in figures}
+    old = by_load.get(current[0], (0, 0, *[0] * len(columns)))
+    new = by_load.get(load_id, (0, 0, *[0] * len(columns)))
+    comparison = Comparison(
+        current[0], (old[0], new[0]), (old[1], new[1]),
+        tuple(c for c, o, n in zip(columns, old[2:], new[2:]) if o > 0 and n == 0 and new[0] > 0),
+    )
+    return comparison if comparison.losses() else None

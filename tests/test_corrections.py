@@ -1,0 +1,117 @@
+"""A re-delivered file for a day already loaded: a correction that would erase the day is
+held until someone accepts it; an earlier version delivered again becomes current again; a
+file quarantined only for its twin loads once the twin is gone. Real loads, real checks."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import shutil
+
+import duckdb
+import pytest
+from openpyxl import Workbook
+
+from ingestion.contracts import load_contract
+from tests.conftest import START, rows_of, write_rows
+from tthc.cli import main
+from tthc.pipeline import ingest, settle, validate_loads
+
+DAY = START + dt.timedelta(days=3)
+
+
+def deliver(home, rows=None, header_only=False):
+    """Run ingestion and the load checks for DAY, after writing ``rows`` as its extract."""
+    path = home.landing / "dossiers" / f"dossiers_{DAY}.csv"
+    if header_only:
+        header = list(rows_of(path)[0])
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            csv.writer(f).writerow(header)
+    elif rows is not None:
+        write_rows(path, rows)
+    files = ingest(home, {DAY}, "test-run")
+    validate_loads(home, "test-run", echo=lambda *_: None)
+    settle(home, files)
+    return next(f for f in files if f.path.name == path.name)
+
+
+def day_loads(home):
+    with duckdb.connect(str(home.warehouse), read_only=True) as con:
+        return con.execute("select load_id, status, row_count, reason, accepted_by from raw.load_manifest "
+                           "where source = 'dossiers' and extract_date = ? order by received_at", [DAY]).fetchall()
+
+
+def current_rows(home):
+    with duckdb.connect(str(home.warehouse), read_only=True) as con:
+        return con.execute("select count(*) from raw.dossiers where _load_id = (select load_id from raw.load_manifest "
+                           "where source = 'dossiers' and extract_date = ? and status = 'current')", [DAY]).fetchone()[0]
+
+
+@pytest.mark.parametrize("cut", ["header_only", "cut_at_a_row", "column_emptied"])
+def test_a_correction_that_would_erase_the_day_is_held_until_accepted(home, cut, capsys):
+    original = rows_of(home.landing / "dossiers" / f"dossiers_{DAY}.csv")
+    first = deliver(home)
+    assert first.status == "current" and len(original) > 20
+    if cut == "header_only":
+        held = deliver(home, header_only=True)
+    elif cut == "cut_at_a_row":
+        held = deliver(home, original[: len(original) // 8])
+    else:   # an export that left an optional column out: every row still passes its checks
+        column = next(c.name for c in load_contract("dossiers").columns
+                      if not c.required and all(r.get(c.name) for r in original))
+        held = deliver(home, [{**r, column: ""} for r in original])
+    assert held.status == "held"
+    # the day keeps its data; the correction is kept, with the comparison, not applied
+    assert current_rows(home) == len(original)
+    (_, _, _, _, _), (load_id, status, _, reason, _) = day_loads(home)
+    assert (load_id, status) == (held.load_id, "held")
+    assert first.load_id in reason and f"tthc accept {load_id}" in reason
+    if cut == "column_emptied":
+        assert f"emptied column(s): {column}" in reason
+    else:
+        assert f"rows {len(original):,} ->" in reason
+    report = (home.quarantine / "dossiers" / f"{load_id}.report.txt").read_text(encoding="utf-8")
+    assert "not applied" in report and f"tthc accept {load_id} --by" in report
+    # a run of the same day again leaves it held
+    assert deliver(home).status == "skipped"
+
+    assert main(["status"]) == 0
+    assert f"held corrections" in capsys.readouterr().out
+    assert main(["accept", load_id, "--by", "chuyên viên VP"]) == 0
+    assert f"tthc run --date {DAY}" in capsys.readouterr().out
+    statuses = {lid: (s, by) for lid, s, _, _, by in day_loads(home)}
+    assert statuses == {first.load_id: ("superseded", None), load_id: ("current", "chuyên viên VP")}
+    with pytest.raises(SystemExit, match="not held"):
+        main(["accept", load_id])
+
+
+def test_a_small_correction_applies_and_the_earlier_version_can_be_restored(home):
+    path = home.landing / "dossiers" / f"dossiers_{DAY}.csv"
+    original_bytes = path.read_bytes()
+    original = rows_of(path)
+    first = deliver(home)
+    corrected = deliver(home, original[:-2])                  # two rows withdrawn: within the guard
+    assert corrected.status == "current" and current_rows(home) == len(original) - 2
+    path.write_bytes(original_bytes)                          # the office undoes the correction
+    restored = deliver(home)
+    assert (restored.load_id, restored.status) == (first.load_id, "current")
+    assert current_rows(home) == len(original)
+    assert {lid: s for lid, s, *_ in day_loads(home)} == {first.load_id: "current", corrected.load_id: "superseded"}
+
+
+def test_a_file_quarantined_for_its_twin_loads_once_alone(home):
+    csv_path = home.landing / "dossiers" / f"dossiers_{DAY}.csv"
+    rows = rows_of(csv_path)
+    book = Workbook()
+    book.active.append(list(rows[0]))
+    for r in rows:
+        book.active.append(list(r.values()))
+    twin = csv_path.with_suffix(".xlsx")
+    book.save(twin)
+    files = ingest(home, {DAY}, "run-1")
+    assert {f.path.suffix: f.status for f in files if f.path.stem == f"dossiers_{DAY}"} == {".csv": "quarantined", ".xlsx": "quarantined"}
+    shutil.move(twin, home.home / "removed.xlsx")
+    loaded = deliver(home)
+    assert loaded.status == "current" and current_rows(home) == len(rows)
+    with duckdb.connect(str(home.warehouse), read_only=True) as con:
+        assert con.execute("select count(*) from raw.quarantine_issues where load_id = ?", [loaded.load_id]).fetchone() == (0,)
