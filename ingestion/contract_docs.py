@@ -19,7 +19,8 @@ How a file is read, for every source:
   `landing/<source>/`. Files are never changed by the platform.
 - Headers are matched to columns by name or alias, ignoring case, spaces and Unicode
   form. Unknown headers are ignored (and named in the run's output); a missing required
-  column quarantines the file.
+  column quarantines the file, and so does a header row that would be read wrong: a
+  header given twice, values in a column without a header, merged header cells (.xlsx).
 - Empty cells are nulls. Text is normalised to Unicode NFC. Booleans are `1`, `0`,
   `true` or `false`. Integers are plain digits.
 - A value that does not parse, or an empty required value, quarantines the whole file

@@ -7,7 +7,9 @@ found, by one set of SQL expressions taken from the contract.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,23 +59,29 @@ class StagedFile:
 
 def stage_file(con: duckdb.DuckDBPyConnection, path: Path, contract: Contract) -> StagedFile:
     try:
-        headers = _read_as_text(con, path)
+        headers, delivered = _read_as_text(con, path)
+    except MisshapenHeader as exc:
+        return StagedFile(0, "", exc.issues)
     except (duckdb.Error, ValueError, OSError, KeyError, zipfile.BadZipFile, InvalidFileException,
             UnreadableWorkbook) as exc:  # unreadable: the whole file is the issue
         return StagedFile(0, "", [Issue(f"cannot be read as {path.suffix or 'a known format'}: {_first_line(exc)}")])
     row_count = con.execute(f"select count(*) from {STAGED}").fetchone()[0]
 
-    issues: list[Issue] = []
-    mapping: dict[str, str] = {}  # contract column -> header in the file
+    # a header given twice, or values under no header, would be read silently wrong
+    issues: list[Issue] = header_issues(con, delivered, headers)
+    mapping: dict[str, str] = {}  # contract column -> the staged table's column
+    named: dict[str, str] = {}    # contract column -> its header as delivered
     ignored = []
-    for header in headers:
-        name = contract.canonical_name(header)
+    for header, as_delivered in zip(headers, delivered):
+        name = contract.canonical_name(as_delivered) if as_delivered.strip() else None
         if name is None:
-            ignored.append(header)
+            if as_delivered.strip():
+                ignored.append(as_delivered)
         elif name in mapping:
-            issues.append(Issue(f"headers {mapping[name]!r} and {header!r} both mean {name}", column=name))
+            if as_delivered.strip().lower() != named[name].strip().lower():   # a repeat is already an issue
+                issues.append(Issue(f"headers {named[name]!r} and {as_delivered!r} both mean {name}", column=name))
         else:
-            mapping[name] = header
+            mapping[name], named[name] = header, as_delivered
     for col in contract.columns:
         if col.required and col.name not in mapping:
             aliases = ", ".join(col.aliases)
@@ -100,8 +108,40 @@ def stage_file(con: duckdb.DuckDBPyConnection, path: Path, contract: Contract) -
     return StagedFile(row_count, select_typed, issues, ignored)
 
 
-def _read_as_text(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
-    """Load the file as all-text columns plus its data-row number; return its headers."""
+class MisshapenHeader(ValueError):
+    def __init__(self, issues: list[Issue]):
+        self.issues = issues
+        super().__init__("; ".join(i.describe() for i in issues))
+
+
+def _csv_header(path: Path, columns: list[str]) -> list[str]:
+    """The CSV's header row as the file has it: DuckDB renames a repeated header ("a" -> "a_1")
+    and a blank one ("column3"), and the checks need the original."""
+    with open(path, encoding="utf-8-sig", errors="replace", newline="") as f:
+        header = next(csv.reader(f), [])
+    return header if len(header) == len(columns) else columns
+
+
+def header_issues(con: duckdb.DuckDBPyConnection, delivered: list[str], columns: list[str]) -> list[Issue]:
+    issues, seen = [], {}
+    for i, (header, column) in enumerate(zip(delivered, columns), start=1):
+        key = header.strip().lower()
+        if not key:
+            filled = con.execute(f'select count("{_quote(column)}") from {STAGED}').fetchone()[0]
+            if filled:
+                issues.append(Issue(f"column {i} has {filled} value(s) but no header: name it, or remove the column",
+                                    column=f"column {i}"))
+        elif key in seen:
+            issues.append(Issue(f"header {header!r} is given twice (columns {seen[key]} and {i}): "
+                                "which one holds the data is not guessed; keep one", column=header))
+        else:
+            seen[key] = i
+    return issues
+
+
+def _read_as_text(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[list[str], list[str]]:
+    """Load the file as all-text columns plus its data-row number; return the table's column
+    names and the headers as delivered (repeated and blank ones kept), position by position."""
     con.execute(f"drop table if exists {STAGED}")
     suffix = path.suffix.lower()
     if suffix == ".csv":
@@ -114,27 +154,34 @@ def _read_as_text(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
             [str(path)],
         )
     elif suffix == ".xlsx":
-        con.register("_xlsx_rows", _xlsx_as_text(path))
+        table, delivered = _xlsx_as_text(path)
+        con.register("_xlsx_rows", table)
         con.execute(f"create temp table {STAGED} as select row_number() over () as _row_number, * from _xlsx_rows")
         con.unregister("_xlsx_rows")
     else:
         raise ValueError(f"unsupported file type {suffix!r}: expected .csv or .xlsx")
-    columns = [row[0] for row in con.execute(f"describe {STAGED}").fetchall()]
-    return [c for c in columns if c != "_row_number"]
+    columns = [row[0] for row in con.execute(f"describe {STAGED}").fetchall() if row[0] != "_row_number"]
+    return columns, (_csv_header(path, columns) if suffix == ".csv" else delivered)
 
 
-def _xlsx_as_text(path: Path) -> pa.Table:
+def _xlsx_as_text(path: Path) -> tuple[pa.Table, list[str]]:
     """The first sheet as a text table, streamed in batches (read-only mode never loads the whole sheet)."""
     from openpyxl import load_workbook
 
     check_archive(path, MAX_EXTRACT_UNPACKED_BYTES)   # not a zip (a text file, an encrypted workbook), or a zip bomb
     workbook = load_workbook(path, read_only=True, data_only=True)
     try:
-        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        sheet = workbook.worksheets[0]
+        merged = [ref for ref in merged_ranges(workbook, sheet) if ref_rows(ref)[0] == 1]
+        if merged:   # a merged header leaves all but one of its columns unnamed, and shifts nothing visibly
+            raise MisshapenHeader([Issue(f"header cells {ref} are merged: give each column its own header cell in "
+                                         "row 1 (unmerge them)", column=ref) for ref in merged])
+        rows = sheet.iter_rows(values_only=True)
         header = next(rows, None)
         if not header:
             raise ValueError("the first sheet is empty")
-        names = [str(h).strip() if h is not None else f"column_{i + 1}" for i, h in enumerate(header)]
+        delivered = [str(h).strip() if h is not None else "" for h in header]
+        names = [f"{h}_{i + 1}" if not h or delivered.index(h) != i else h for i, h in enumerate(delivered)]
         batches, batch = [], []
         for row in rows:
             if row is None or all(v is None for v in row):
@@ -144,9 +191,29 @@ def _xlsx_as_text(path: Path) -> pa.Table:
                 batches.append(_batch(names, batch))
                 batch = []
         batches.append(_batch(names, batch))
-        return pa.concat_tables(batches)
+        return pa.concat_tables(batches), delivered
     finally:
         workbook.close()
+
+
+MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+\d+(?::[A-Z]+\d+)?)"')
+
+
+def merged_ranges(workbook, sheet) -> list[str]:
+    """The sheet's merged ranges ("A1:B1"), which read-only openpyxl does not give: found in
+    the sheet's XML, streamed (its <mergeCells> come after every row)."""
+    found, tail = [], b""
+    with workbook._archive.open(sheet._worksheet_path) as xml:
+        for chunk in iter(lambda: xml.read(1 << 20), b""):
+            block = tail + chunk          # a tag cut between chunks is found in the next block
+            found += [m.decode() for m in MERGE_CELL.findall(block)]
+            tail = block[-200:]
+    return list(dict.fromkeys(found))
+
+
+def ref_rows(ref: str) -> tuple[int, int]:
+    rows = [int(re.sub(r"[A-Z]+", "", part)) for part in ref.split(":")]
+    return rows[0], rows[-1]
 
 
 def _batch(names: list[str], rows: list[list[str | None]]) -> pa.Table:

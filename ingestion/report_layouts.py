@@ -116,6 +116,15 @@ class LayoutMatch:
         return (self.title_fits and not set(self.missing) - grouped and any(r in self.columns for r in rates))
 
     @property
+    def twins(self) -> dict[str, list[int]]:
+        """Layout columns whose heading the sheet has more than once (an inserted copy of a
+        column): which one holds the figures is not guessed."""
+        words = {j: words_of(h) for j, h in self.headings.items()}
+        taken = set(self.columns.values())
+        return {name: [j, *same] for name, j in self.columns.items()
+                if (same := [k for k in words if k not in taken and words[k] and words[k] == words[j]])}
+
+    @property
     def ignored(self) -> list[int]:
         """The sheet's columns with a heading that no column of the layout took."""
         return [j for j, h in self.headings.items() if h.strip() and j not in self.columns.values()]

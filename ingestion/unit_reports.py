@@ -170,6 +170,12 @@ def _table(path: Path, sheet: Sheet, given: Given, issues: list[CellIssue], unma
             + f" (recognised: {', '.join(f'{n}={get_column_letter(j + 1)}' for n, j in closest.columns.items()) or 'none'})"
             if closest else "no layout"))
         return None
+    if match.twins:
+        issues += [CellIssue(sheet.title, rows[header_at][0], ", ".join(get_column_letter(j + 1) for j in columns),
+                             match.headings[columns[0]], f"{len(columns)} columns have the heading of {name}: "
+                             "which one holds it is not guessed; remove or rename the extra one")
+                   for name, columns in match.twins.items()]
+        return None
 
     body, notes = [], []
     for i in range(first_data, len(rows)):

@@ -220,3 +220,54 @@ def test_a_row_whose_unit_is_not_in_the_register_quarantines_its_file_naming_the
     with connect(paths.warehouse, read_only=True) as con:
         assert dict(con.execute("select file_name, status from raw.load_manifest").fetchall()) == {
             bad.name: "quarantined", good.name: "current"}
+
+
+def extract_workbook(rows: list[dict], path: Path, header: list[str] | None = None) -> Workbook:
+    book = Workbook()
+    book.active.append(header or list(rows[0]))
+    for r in rows:
+        book.active.append([v or None for v in r.values()])
+    return book
+
+
+def test_merged_header_cells_in_an_xlsx_extract_are_refused_naming_them(landing, tmp_path):
+    rows = rows_of(extract(landing))
+    book = extract_workbook(rows, tmp_path)
+    columns = list(rows[0])
+    first = columns.index("received_at") + 1
+    book.active.merge_cells(start_row=1, start_column=first, end_row=1, end_column=first + 1)
+    book.save(path := tmp_path / "dossiers_2021-12-18.xlsx")
+    result, _ = staged(path)
+    [issue] = result.issues
+    assert "header cells" in issue.problem and "are merged" in issue.problem
+    assert issue.column == f"{chr(64 + first)}1:{chr(65 + first)}1"
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_header_given_twice_or_values_under_no_header_are_refused(landing, tmp_path, suffix):
+    rows = rows_of(extract(landing))
+    columns = list(rows[0])
+    twice = [c if c != "due_at" else "received_at" for c in columns]            # due_at's header says received_at
+    blank = [c if c != "channel" else "" for c in columns]
+    for header, expected in ((twice, f"header 'received_at' is given twice (columns {columns.index('received_at') + 1} "
+                                     f"and {columns.index('due_at') + 1})"),
+                             (blank, f"column {columns.index('channel') + 1} has {len(rows)} value(s) but no header")):
+        path = tmp_path / header[0] / f"dossiers_2021-12-18{suffix}"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if suffix == ".csv":
+            write_rows(path, [dict(zip(range(len(header)), r.values())) for r in rows], rename=dict(enumerate(header)))
+        else:
+            extract_workbook(rows, path, header).save(path)
+        result, _ = staged(path)
+        assert any(i.problem.startswith(expected) for i in result.issues), (header, [i.problem for i in result.issues])
+
+
+def test_unknown_headers_are_named_in_the_run_output(landing, tmp_path):
+    from tthc.pipeline import RunSummary
+
+    rows = [{**r, "GhiChu": "x"} for r in rows_of(extract(landing))]
+    path = write_rows(tmp_path / "in" / "dossiers_2021-12-18.csv", rows)
+    with connect(tmp_path / "w.duckdb") as con:
+        outcome = load(con, path, tmp_path)
+    assert outcome.status == "pending"
+    assert RunSummary("r", [outcome]).lines()[1] == "  dossiers_2021-12-18.csv: ignored unknown headers: GhiChu"

@@ -306,3 +306,49 @@ def test_legacy_font_text_as_offices_typed_it_decodes(stored, text, encoding):
     from ingestion.legacy_text import DECODERS, legacy, sheet_encoding
 
     assert legacy(stored) and sheet_encoding([stored]) == encoding and DECODERS[encoding](stored) == text
+
+
+def _with_inserted_column(path, heading, values, at=3):
+    """Appendix 2 with a column inserted before column ``at`` (0-based): ``heading`` over it,
+    ``values`` (one per data row, or a function of the row's cells) under it."""
+    from openpyxl import Workbook
+
+    from tests.workbooks import sheet_cells
+
+    cells, ranges, _ = sheet_cells("000_p2_online_rate")
+    header = next(i for i, r in enumerate(cells) if r and r[0] == "STT")
+    for i, row in enumerate(cells):
+        if i < header:
+            continue
+        if i == header:
+            extra = heading
+        elif i == header + 1:
+            extra = "(6)"
+        elif len(row) > 2:
+            extra = values(row)
+        else:
+            continue
+        row.insert(at, extra)
+    book = Workbook()
+    for line in cells:
+        book.active.append(line)
+    for merge in ranges:
+        book.active.merge_cells(merge)
+    book.save(path)
+    return path
+
+
+def test_an_inserted_column_shifts_nothing_and_is_named(documents, tmp_path):
+    path = _with_inserted_column(tmp_path / "them_cot.xlsx", "Số lượt tra cứu", lambda row: 7)
+    [table] = read_workbook(path)
+    assert as_read([table])["appendix_2_online_rate"] == documents["appendix_2_online_rate"]
+    assert [table.match.headings[j] for j in table.match.ignored] == ["Số lượt tra cứu"]
+
+
+def test_a_column_inserted_with_the_heading_of_another_is_refused(tmp_path):
+    """A copy of the rate's heading over the counts: which column is the rate is not guessed."""
+    path = _with_inserted_column(tmp_path / "cot_trung.xlsx", "Tỷ lệ (%) xử lý trực tuyến", lambda row: row[2])
+    with pytest.raises(ReportRejected) as refused:
+        read_workbook(path)
+    [issue] = refused.value.issues
+    assert issue.column == "D, F" and "2 columns have the heading of online_rate" in issue.problem
