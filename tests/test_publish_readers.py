@@ -104,3 +104,16 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path):
     with pytest.raises(OSError):
         replace_atomically(target, broken)
     assert target.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["report.xlsx"]
+
+
+def test_publishing_into_a_home_with_quotes_and_spaces(tmp_path):
+    home = tmp_path / "it's \"home\" dir"
+    warehouse, published = home / "warehouse" / "tthc.duckdb", home / "published" / "tthc.duckdb"
+    warehouse.parent.mkdir(parents=True)
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("create schema marts; create table marts.t as select 1 as x")
+    publish_for_readers(warehouse, published, published.parent / "parquet")
+    assert duckdb.connect().execute("select x from read_parquet(?)",
+                                    [str(published.parent / "parquet" / "marts" / "t.parquet")]).fetchall() == [(1,)]
+    with duckdb.connect(str(published), read_only=True) as con:
+        assert con.execute("select x from marts.t").fetchall() == [(1,)]
