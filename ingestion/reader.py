@@ -21,6 +21,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from ingestion.contracts import Column, Contract
 from ingestion.workbook_files import UnreadableWorkbook, check_archive
+from warehouse.database import sql_identifier, sql_literal
 
 STAGED = "_staged_file"
 MAX_ISSUES_PER_CHECK = 200  # enough to read and fix; the count of all of them is kept
@@ -94,7 +95,7 @@ def stage_file(con: duckdb.DuckDBPyConnection, path: Path, contract: Contract) -
         if col.name not in mapping:
             selects.append(f"cast(null as {col.sql_type}) as {col.name}")
             continue
-        raw = f'nullif(trim("{_quote(mapping[col.name])}"), \'\')'
+        raw = f"nullif(trim({sql_identifier(mapping[col.name])}), '')"  # a header as delivered
         parsed = _parse(col, raw, contract.timestamp_formats)
         selects.append(f"{parsed} as {col.name}")
         if col.required:
@@ -242,7 +243,7 @@ def _parse(col: Column, raw: str, timestamp_formats: tuple[str, ...]) -> str:
         return f"try_cast({raw} as bigint)"
     if col.type == "boolean":
         return f"(case lower({raw}) when '1' then true when 'true' then true when '0' then false when 'false' then false end)"
-    formats = ", ".join(f"'{f}'" for f in timestamp_formats)
+    formats = ", ".join(sql_literal(f) for f in timestamp_formats)
     parsed = f"try_strptime({raw}, [{formats}])"
     return f"cast({parsed} as date)" if col.type == "date" else parsed
 
@@ -257,17 +258,13 @@ def _expected(col: Column, contract: Contract) -> str:
 
 def _rows_where(con, condition: str, column: str, header: str, problem: str) -> list[Issue]:
     rows = con.execute(
-        f'select _row_number, "{_quote(header)}" from {STAGED} where {condition} order by _row_number limit {MAX_ISSUES_PER_CHECK + 1}'
+        f"select _row_number, {sql_identifier(header)} from {STAGED} where {condition} order by _row_number limit {MAX_ISSUES_PER_CHECK + 1}"
     ).fetchall()
     issues = [Issue(problem, row_number=r, column=column, value=v) for r, v in rows[:MAX_ISSUES_PER_CHECK]]
     if len(rows) > MAX_ISSUES_PER_CHECK:
         total = con.execute(f"select count(*) from {STAGED} where {condition}").fetchone()[0]
         issues.append(Issue(f"{total - MAX_ISSUES_PER_CHECK} more rows with the same problem", column=column))
     return issues
-
-
-def _quote(identifier: str) -> str:
-    return identifier.replace('"', '""')
 
 
 def _first_line(exc: Exception) -> str:

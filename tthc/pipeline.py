@@ -262,8 +262,10 @@ def document(paths: Paths, echo=print) -> None:
     as one self-contained HTML file beside the published copy."""
     import shutil
 
+    from warehouse.files import replace_atomically
+
     run_dbt(paths, ["docs", "generate", "--static"], echo=echo)
-    shutil.copyfile(paths.dbt_target / "static_index.html", paths.dbt_docs)
+    replace_atomically(paths.dbt_docs, lambda tmp: shutil.copyfile(paths.dbt_target / "static_index.html", tmp))
     echo(f"wrote the dbt docs {paths.dbt_docs}")
 
 

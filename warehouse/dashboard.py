@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from pathlib import Path
 
 import duckdb
 
 from tthc.scorecard import KPI_NAMES_VI
 from tthc.vn_format import percent, period_caption
+from warehouse.files import replace_atomically
 
 TEMPLATE = Path(__file__).with_name("dashboard_template.html")
 DATA_MARK = "/*DATA*/null"
@@ -30,10 +30,7 @@ def write_dashboard(published: Path, target: Path, period_id: str | None = None)
     # "</" would end the script element early; JSON allows the escaped form
     payload = json.dumps(data, ensure_ascii=False, default=str).replace("</", "<\\/")
     html = TEMPLATE.read_text(encoding="utf-8").replace(DATA_MARK, payload)
-    partial = target.with_name(target.name + ".partial")
-    partial.write_text(html, encoding="utf-8")
-    os.replace(partial, target)
-    return target
+    return replace_atomically(target, lambda tmp: tmp.write_text(html, encoding="utf-8"))
 
 
 def dashboard_data(con: duckdb.DuckDBPyConnection, period_id: str | None = None) -> dict:

@@ -133,6 +133,17 @@ create table if not exists audit.unit_report_findings (
 );
 """
 
+def sql_literal(value: object) -> str:
+    """A string literal for the statements DuckDB takes no parameters in (ATTACH, COPY ... TO):
+    a path with a quote in it stays one literal."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def sql_identifier(name: str) -> str:
+    """A quoted identifier, for names that come from outside the code (a delivered file's headers)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
 META_COLUMNS = {
     "_load_id": "VARCHAR",
     "_file_sha256": "VARCHAR",

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
 from pathlib import Path
 
 import duckdb
@@ -21,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tthc.vn_format import period_caption, round_half_up
+from warehouse.files import replace_atomically
 from warehouse.report_sheets import CHANGE, COUNT, PERCENT, SHEETS, TEXT, WHOLE_PERCENT, Column, SheetLayout
 
 VI = "[$-42A]"  # the Vietnamese locale: LibreOffice shows 290.170 and 27,2% whatever its own locale
@@ -61,11 +61,7 @@ def write_report(published: Path, period_id: str | None, out_dir: Path, day: dt.
         for layout in SHEETS:
             rows = con.execute(layout.sql, {k: v for k, v in context.items() if f"${k}" in layout.sql}).fetchall()
             write_sheet(book.create_sheet(layout.name), layout, rows, context)
-    target = out_dir / workbook_name(period_id)
-    partial = target.with_name(target.name + ".partial")
-    book.save(partial)
-    os.replace(partial, target)
-    return target
+    return replace_atomically(out_dir / workbook_name(period_id), book.save)
 
 
 def report_context(con: duckdb.DuckDBPyConnection, period_id: str, day: dt.date | None = None) -> dict:

@@ -70,7 +70,7 @@ def mirror_raw(warehouse: Path, pg: PgSettings, echo=print) -> dict[str, int]:
                 cur.execute(f"create table raw.{table} (" + ", ".join(f'"{c}" {pg_type(t)}' for c, t in columns) + ")")
                 with tempfile.TemporaryDirectory() as folder:  # DuckDB writes CSV that PostgreSQL's COPY reads
                     path = Path(folder) / f"{table}.csv"
-                    duck.execute(f"copy raw.{table} to '{path}' (format csv, header true)")
+                    duck.execute(f"copy raw.{table} to ? (format csv, header true)", [str(path)])
                     with open(path, "rb") as f:
                         cur.copy_expert(f"copy raw.{table} from stdin with (format csv, header true)", f)
                 copied[table] = cur.rowcount
