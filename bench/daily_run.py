@@ -30,6 +30,7 @@ def time_one_day(root: Path, history_days: int, scale: float, echo) -> tuple[flo
     last = FIRST_DAY + dt.timedelta(days=history_days)
     summary = generate(paths.landing, FIRST_DAY, last, scale=scale)
     os.environ["TTHC_HOME"] = str(root)
+    os.environ.setdefault("TTHC_DEMO", "1")  # generated applicants: the public demo pseudonym key
     echo(f"  {history_days} days of history: {summary.extract_rows:,} dossier rows; loading them in one pass")
     run(paths, dates_between(FIRST_DAY, last - dt.timedelta(days=1)), echo=lambda *_: None)
     started = time.perf_counter()

@@ -17,6 +17,8 @@ os.environ.update({
     "GX_ANALYTICS_ENABLED": "False",
     # dag.test() in Airflow 3.3.2 cannot run a DAG with a deadline; the native tests keep it.
     "TTHC_REPORT_DEADLINE": "off",
+    # the tests' runs are demos: the public demo pseudonym key (tthc/pii.py)
+    "TTHC_DEMO": "1",
 })
 
 import pytest  # noqa: E402

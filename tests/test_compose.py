@@ -31,8 +31,10 @@ def test_metadata_on_postgres_and_secrets_from_the_environment():
     env = compose()["services"]["airflow-scheduler"]["environment"]
     assert env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].startswith("postgresql+psycopg2://")
     assert env["AIRFLOW__CORE__DEFAULT_TIMEZONE"] == "Asia/Ho_Chi_Minh"
-    for secret in ("POSTGRES_PASSWORD", "AIRFLOW_ADMIN_PASSWORD", "AIRFLOW_API_SECRET_KEY", "AIRFLOW_JWT_SECRET", "TTHC_PII_SALT"):
+    for secret in ("POSTGRES_PASSWORD", "AIRFLOW_ADMIN_PASSWORD", "AIRFLOW_API_SECRET_KEY", "AIRFLOW_JWT_SECRET", "TTHC_PII_KEY_FILE"):
         assert re.search(r"\$\{" + secret + r":\?", text), f"{secret} must come from the environment, required"
+    assert env["TTHC_PII_KEY_FILE"] == "/run/secrets/tthc_pii_key" and "TTHC_PII_KEY" not in env
+    assert "tthc_pii_key" in compose()["services"]["airflow-scheduler"]["secrets"]
 
 
 def test_init_creates_the_pool_the_dag_uses():

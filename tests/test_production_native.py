@@ -60,7 +60,9 @@ def airflow_stack(request, tmp_path_factory, landing):
     root = tmp_path_factory.mktemp("production")
     shutil.copytree(landing, root / "tthc" / "landing")
     port = _free_port()
-    env = os.environ | {
+    key_file = root / "tthc_pii_key"  # the production way: a key file, as compose mounts its secret
+    key_file.write_text(uuid.uuid4().hex + uuid.uuid4().hex)
+    env = {k: v for k, v in os.environ.items() if k != "TTHC_DEMO"} | {
         "AIRFLOW_HOME": str(root / "airflow"),
         "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"postgresql+psycopg2://{PG['user']}@{PG['host']}:{PG['port']}/{database}",
         "AIRFLOW__CORE__EXECUTOR": executor,
@@ -80,6 +82,7 @@ def airflow_stack(request, tmp_path_factory, landing):
         "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "5",
         "TTHC_HOME": str(root / "tthc"),
         "TTHC_REPORT_DEADLINE": "on",
+        "TTHC_PII_KEY_FILE": str(key_file),
     }
     airflow = str(Path(sys.executable).with_name("airflow"))
 

@@ -194,7 +194,11 @@ def cmd_contracts_doc(args) -> int:
 
 
 def cmd_demo(args) -> int:
+    import os
+
     from tthc.demo import CAMPAIGN, demo_range, run_demo
+
+    os.environ["TTHC_DEMO"] = "1"  # generated applicants: the public demo pseudonym key will do
 
     if (args.start is None) != (args.end is None):
         raise SystemExit("tthc demo: give both --from and --to, or neither (the 2022 campaign)")

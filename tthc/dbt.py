@@ -29,7 +29,8 @@ def run_dbt(paths: Paths, args: list[str], vars: dict | None = None, echo=print,
                "--profiles-dir", str(DBT_PROJECT)]
     if vars:
         command += ["--vars", json.dumps(vars)]
-    env = os.environ | {
+    # dbt has no use for the pseudonym key: without it, no model or log can print it
+    env = {k: v for k, v in os.environ.items() if k not in ("TTHC_PII_KEY", "TTHC_PII_KEY_FILE")} | {
         "TTHC_WAREHOUSE": str(paths.warehouse),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
         "DBT_LOG_PATH": str(paths.home / "logs" / "dbt"),

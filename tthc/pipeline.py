@@ -22,6 +22,7 @@ from ingestion.reader import Issue
 from ingestion.unit_report_loader import ReportOutcome, landed_reports, load_report
 from tthc.config import Paths
 from tthc.dbt import run_dbt
+from tthc.pii import pii_key, refresh_applicant_keys
 from tthc.vn_format import number
 from warehouse.database import connect
 from warehouse.publish import publish_for_readers
@@ -66,6 +67,7 @@ def dates_between(start: dt.date, end: dt.date) -> set[dt.date]:
 
 def ingest(paths: Paths, dates: set[dt.date] | None, run_id: str, progress=None) -> list[FileOutcome]:
     """Load every landed file of the given extract dates (all dates if None), each in its own transaction."""
+    pii_key()  # refuse a production run without its key before loading anything, not at the build
     paths.ensure()
     work = []
     for source in sources():
@@ -215,7 +217,9 @@ def build(paths: Paths, echo=print, vars: dict | None = None, full_refresh: bool
     cleared once the build succeeds, so a failed build leaves them for the next one
     (docs/decisions/0008-incremental-dossier-models.md). ``full_refresh`` rebuilds everything.
     """
+    key = pii_key()
     with connect(paths.warehouse) as con:
+        refresh_applicant_keys(con, key, recompute=full_refresh)
         if full_refresh:  # so that the build's tests check every row, not only the day's
             con.execute("update raw.load_manifest set rebuild_pending = true where status in ('current', 'superseded')")
         flagged = [r[0] for r in con.execute("select load_id from raw.load_manifest where rebuild_pending").fetchall()]

@@ -51,6 +51,12 @@ create table if not exists audit.validation_results (
     details       varchar,
     validated_at  timestamp not null
 );
+-- The applicant pseudonym of each citizen ID number, written by tthc/pii.py before dbt
+-- runs (HMAC under a key dbt never sees); raw stays unpublished like the number itself.
+create table if not exists raw.applicant_keys (
+    applicant_id_number varchar primary key,
+    applicant_key       varchar not null
+);
 -- Unit reports (Excel workbooks units send): one row per file, table, row, cell.
 create table if not exists raw.unit_report_files (
     report_id    varchar primary key,   -- SHA-256 of the file and its sidecar: the same workbook gets the same id
