@@ -60,7 +60,7 @@ def stage_file(con: duckdb.DuckDBPyConnection, path: Path, contract: Contract) -
         headers = _read_as_text(con, path)
     except (duckdb.Error, ValueError, OSError, KeyError, zipfile.BadZipFile, InvalidFileException,
             UnreadableWorkbook) as exc:  # unreadable: the whole file is the issue
-        return StagedFile(0, "", [Issue(f"cannot be read as {path.suffix or 'a known format'}: {_first_line(exc)}")])
+        return StagedFile(0, "", _csv_diagnosis(path) or [Issue(f"cannot be read as {path.suffix or 'a known format'}: {_first_line(exc)}")])
     row_count = con.execute(f"select count(*) from {STAGED}").fetchone()[0]
 
     issues: list[Issue] = []
@@ -79,7 +79,7 @@ def stage_file(con: duckdb.DuckDBPyConnection, path: Path, contract: Contract) -
             aliases = ", ".join(col.aliases)
             issues.append(Issue(f"required column is missing (accepted headers: {col.name}, {aliases})", column=col.name))
     if issues:
-        return StagedFile(row_count, "", issues, ignored)
+        return StagedFile(row_count, "", _csv_diagnosis(path) or issues, ignored)
 
     selects = []
     for col in contract.columns:
@@ -201,6 +201,18 @@ def _rows_where(con, condition: str, column: str, header: str, problem: str) -> 
 
 def _quote(identifier: str) -> str:
     return identifier.replace('"', '""')
+
+
+def _csv_diagnosis(path: Path) -> list[Issue]:
+    """For a CSV that DuckDB could not read, or whose headers do not fit: the line and cause."""
+    if path.suffix.lower() != ".csv":
+        return []
+    from ingestion.csv_diagnosis import diagnose   # here: it imports this module
+
+    try:
+        return diagnose(path)
+    except (OSError, ValueError, IndexError):   # the diagnosis only adds detail: never a crash
+        return []
 
 
 def _first_line(exc: Exception) -> str:
