@@ -24,6 +24,10 @@ How a file is read, for every source:
   `true` or `false`. Integers are plain digits.
 - A value that does not parse, or an empty required value, quarantines the whole file
   with a report naming each row (1 = first row under the header), column and value.
+- A CSV that cannot be read (not UTF-8, another delimiter, a line whose fields do not
+  match the header, an unclosed quote, mixed line endings) is quarantined with the line,
+  the field where known, and what was expected; for an encoding, the one it looks like
+  (UTF-16, Windows-1258, Latin-1, TCVN3, VNI) and how to save it as UTF-8 CSV.
 - A file with the same checksum as one already received is skipped; a changed file for
   a day already loaded replaces that day once it passes the load checks.
 """
