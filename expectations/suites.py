@@ -43,6 +43,12 @@ def load_checks(contract: Contract) -> list[Check]:
                 f"{col.name}_known", "ExpectColumnValuesToBeInSet", {"column": col.name, "value_set": list(col.allowed)},
                 explain=f"{col.name} is one of {', '.join(map(str, col.allowed))}",
             ))
+        if col.minimum is not None:
+            checks.append(Check(
+                f"{col.name}_at_least_{col.minimum}", "ExpectColumnValuesToBeBetween",
+                {"column": col.name, "min_value": col.minimum}, severity=col.minimum_severity,
+                explain=f"{col.name} >= {col.minimum}",
+            ))
         if col.in_register:
             # a code the register lacks would fail the build's relationship test, naming no file or row
             checks.append(Check(

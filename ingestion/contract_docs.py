@@ -47,6 +47,9 @@ def render() -> str:
         for col in c.columns:
             flags = "yes" if col.required else ""
             description = col.description + (" **Personal data.**" if col.personal else "")
+            if col.minimum is not None:
+                effect = "quarantines the file" if col.minimum_severity == "error" else "is reported as a finding"
+                description += f" A value below {col.minimum} {effect}: {col.minimum_why}"
             parts.append(
                 f"| `{col.name}` | {col.type} | {flags} | {', '.join(f'`{a}`' for a in col.aliases)} | "
                 f"{', '.join(map(str, col.allowed)) or ('a code of the unit register' if col.in_register else '')} | {description} |"

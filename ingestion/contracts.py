@@ -28,6 +28,9 @@ class Column:
     allowed: tuple[int | str, ...] = ()
     in_register: bool = False        # a unit code of the unit register (dbt seed units.csv)
     example: str = ""
+    minimum: int | None = None       # plausibility: the smallest value that can be true
+    minimum_severity: str = "error"  # error quarantines the file, finding is reported
+    minimum_why: str = ""            # the one-line reason for that severity, shown in the doc
 
     @property
     def sql_type(self) -> str:
@@ -77,6 +80,8 @@ def load_contract(source: str) -> Contract:
             required=c.get("required", False), personal=c.get("personal", False),
             aliases=tuple(c.get("aliases", ())), allowed=tuple(c.get("allowed", ())),
             in_register=bool(c.get("in_register", False)), example=str(c.get("example", "")),
+            minimum=c.get("minimum", {}).get("value"), minimum_severity=c.get("minimum", {}).get("severity", "error"),
+            minimum_why=c.get("minimum", {}).get("why", ""),
         )
         for c in spec["columns"]
     )

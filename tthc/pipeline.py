@@ -149,6 +149,9 @@ def validate_loads(paths: Paths, run_id: str, echo=print) -> dict[str, list[Issu
             outcomes = validate(paths.gx_project, f"{source}_load", frame, checks, ["_load_id", "_row_number"])
             issues: dict[str, list[Issue]] = defaultdict(list)
             for o in outcomes:
+                if not o.success and o.check.severity == "finding":   # reported, the load goes on
+                    rows = ", ".join(f"{r['_load_id']} row {r['_row_number']}" for r in o.unexpected_rows[:3])
+                    echo(f"  finding {source}: {o.unexpected_count} row(s) fail {o.check.name} ({o.check.explain}): {rows}")
                 if o.success or o.check.severity != "error":
                     continue
                 column = o.check.kwargs.get("column") or o.check.kwargs.get("column_B") or ",".join(o.check.kwargs.get("column_list", []))
