@@ -28,6 +28,10 @@ How a file is read, for every source:
   match the header, an unclosed quote, mixed line endings) is quarantined with the line,
   the field where known, and what was expected; for an encoding, the one it looks like
   (UTF-16, Windows-1258, Latin-1, TCVN3, VNI) and how to save it as UTF-8 CSV.
+- Every free-text column is checked for control characters (tab aside) and for
+  double-encoded text ("Cáº¥p" for "Cấp": UTF-8 read as Windows-1252 and saved again).
+  Either quarantines the file: a control character stops the Excel report, and garbled
+  names would reach the marts as if they were true.
 - A file with the same checksum as one already received is skipped; a changed file for
   a day already loaded replaces that day once it passes the load checks.
 """

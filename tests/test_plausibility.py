@@ -30,9 +30,29 @@ def test_a_negative_payment_quarantines_its_file_and_a_negative_processing_time_
     quarantined = validate_loads(paths, "r", echo=said.append)
     assert any("finding services: 1 row(s) fail processing_days_at_least_0" in line and "row 4" in line for line in said), said
     (issues,) = quarantined.values()
-    assert [(i.row_number, i.column) for i in issues] == [(2, "amount_vnd")] and "amount_vnd >= 0" in issues[0].problem
+    assert [(i.row_number, i.column, i.value) for i in issues] == [(2, "amount_vnd", "-150000")] and "amount_vnd >= 0" in issues[0].problem
     with connect(paths.warehouse, read_only=True) as con:
         assert dict(con.execute("select file_name, status from raw.load_manifest").fetchall()) == {
             bad.name: "quarantined", good.name: "current", catalogue.name: "current"}
         assert con.execute("select severity, success, unexpected_count from audit.validation_results "
                            "where expectation = 'processing_days_at_least_0'").fetchall() == [("finding", False, 1)]
+
+
+def test_a_double_encoded_catalogue_and_a_control_character_in_a_name_quarantine_their_files(landing, tmp_path):
+    paths = Paths(tmp_path / "home").ensure()
+    (services_file,) = sorted((landing / "services").glob("*.csv"))[:1]
+    services = rows_of(services_file)
+    for r in services:   # the whole catalogue opened as Windows-1252 and saved as UTF-8
+        r["service_name"] = "".join(bytes([b]).decode("cp1252", "replace") if b > 0x7F else chr(b) for b in r["service_name"].encode())
+    catalogue = write_rows(paths.landing / "services" / services_file.name, services)
+    dossiers = rows_of(landing / "dossiers" / f"dossiers_{DAY}.csv")
+    dossiers[6]["applicant_name"] = "Nguyễn\x07 Văn An"
+    bad = write_rows(paths.landing / "dossiers" / f"dossiers_{DAY}.csv", dossiers)
+    with connect(paths.warehouse) as con:
+        for path, source in ((catalogue, "services"), (bad, "dossiers")):
+            assert load_file(con, path, source, "r", paths.quarantine).status == "pending"
+    quarantined = validate_loads(paths, "r", echo=lambda *_: None)
+    by_source = {load_id.split("-")[0]: issues for load_id, issues in quarantined.items()}
+    assert {(i.column, "double-encoded" in i.problem or "mojibake" in i.problem) for i in by_source["services"]} == {("service_name", True)}
+    assert len(by_source["services"]) == len(services)
+    assert [(i.row_number, i.column, i.value) for i in by_source["dossiers"]] == [(7, "applicant_name", "Nguyễn\x07 Văn An")]

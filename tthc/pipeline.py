@@ -156,7 +156,8 @@ def validate_loads(paths: Paths, run_id: str, echo=print) -> dict[str, list[Issu
                     continue
                 column = o.check.kwargs.get("column") or o.check.kwargs.get("column_B") or ",".join(o.check.kwargs.get("column_list", []))
                 for row in o.unexpected_rows:
-                    issues[row["_load_id"]].append(Issue(f"fails check {o.check.name} ({o.check.explain})", row_number=row["_row_number"], column=column))
+                    issues[row["_load_id"]].append(Issue(f"fails check {o.check.name} ({o.check.explain})", row_number=row["_row_number"],
+                                                       column=column, value=_text(row.get(column))))
             # the results and the decisions in one transaction: a task retried after a failure
             # finds the loads still pending and records them once, as one attempt would
             # (the quarantine reports are written first: a retry that finds the loads decided
@@ -189,6 +190,10 @@ def settle(paths: Paths, files: list[FileOutcome]) -> None:
                                  [[f.load_id for f in pending]]).fetchall())
     for f in pending:
         f.status = final.get(f.load_id, f.status)
+
+
+def _text(value) -> str | None:
+    return None if value is None else str(value)
 
 
 def _checked_columns(checks) -> set[str]:
