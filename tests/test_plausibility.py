@@ -56,3 +56,16 @@ def test_a_double_encoded_catalogue_and_a_control_character_in_a_name_quarantine
     assert {(i.column, "double-encoded" in i.problem or "mojibake" in i.problem) for i in by_source["services"]} == {("service_name", True)}
     assert len(by_source["services"]) == len(services)
     assert [(i.row_number, i.column, i.value) for i in by_source["dossiers"]] == [(7, "applicant_name", "Nguyễn\x07 Văn An")]
+
+
+def test_a_due_date_before_receipt_quarantines_the_file_naming_row_and_column(landing, tmp_path):
+    paths = Paths(tmp_path / "home").ensure()
+    dossiers = rows_of(landing / "dossiers" / f"dossiers_{DAY}.csv")
+    row = next(i for i, r in enumerate(dossiers) if r["received_at"] and r["due_at"])
+    dossiers[row]["due_at"] = "2021-01-01 17:00:00"
+    bad = write_rows(paths.landing / "dossiers" / f"dossiers_{DAY}.csv", dossiers)
+    with connect(paths.warehouse) as con:
+        assert load_file(con, bad, "dossiers", "r", paths.quarantine).status == "pending"
+    (issues,) = validate_loads(paths, "r", echo=lambda *_: None).values()
+    assert [(i.row_number, i.column) for i in issues] == [(row + 1, "received_at")]
+    assert "received_at_not_after_due_at" in issues[0].problem
