@@ -47,6 +47,8 @@ def render() -> str:
             parts.append(f"- Date and timestamp formats accepted: {', '.join(f'`{f}`' for f in c.timestamp_formats)} (local time, Asia/Ho_Chi_Minh)")
         if c.date_order:
             parts.append("- Date order checked: " + "; ".join(f"`{a}` ≤ `{b}`" for a, b in c.date_order))
+        for first, second, years, why in c.date_span:
+            parts.append(f"- `{second}` at most {years} year(s) after `{first}`, or the file is quarantined: {why}")
         parts.append("\n| column | type | required | header aliases | allowed | description |\n|---|---|---|---|---|---|")
         for col in c.columns:
             flags = "yes" if col.required else ""

@@ -48,6 +48,8 @@ class Contract:
     timestamp_formats: tuple[str, ...]
     date_order: tuple[tuple[str, str], ...]
     columns: tuple[Column, ...] = field(default_factory=tuple)
+    # (first, second, years, why): second at most that many years after first, checked in SQL while staging
+    date_span: tuple[tuple[str, str, int, str], ...] = ()
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -90,6 +92,7 @@ def load_contract(source: str) -> Contract:
         file_name=spec["file_name"], formats=spec["formats"], unique_key=tuple(spec["unique_key"]),
         timestamp_formats=tuple(spec["timestamp_formats"]),
         date_order=tuple(tuple(pair) for pair in spec.get("date_order", ())), columns=columns,
+        date_span=tuple((s["first"], s["second"], int(s["years"]), s["why"]) for s in spec.get("date_span", ())),
     )
 
 

@@ -81,7 +81,7 @@ def stage_file(con: duckdb.DuckDBPyConnection, path: Path, contract: Contract) -
     if issues:
         return StagedFile(row_count, "", _csv_diagnosis(path) or issues, ignored)
 
-    selects = []
+    selects, parsed_of = [], {}
     for col in contract.columns:
         if col.name not in mapping:
             selects.append(f"cast(null as {col.sql_type}) as {col.name}")
@@ -89,12 +89,20 @@ def stage_file(con: duckdb.DuckDBPyConnection, path: Path, contract: Contract) -
         raw = f'nullif(trim("{_quote(mapping[col.name])}"), \'\')'
         parsed = _parse(col, raw, contract.timestamp_formats)
         selects.append(f"{parsed} as {col.name}")
+        parsed_of[col.name] = parsed
         if col.required:
             issues += _rows_where(con, f"{raw} is null", col.name, mapping[col.name], "required value is empty")
         if col.type != "text":
             issues += _rows_where(
                 con, f"{raw} is not null and {parsed} is null", col.name, mapping[col.name],
                 f"is not a valid {col.type}{_expected(col, contract)}",
+            )
+    for first, second, years, why in contract.date_span:
+        # here, not in the pandas frame of the load checks: a year-9999 date is plain SQL arithmetic
+        if first in parsed_of and second in parsed_of:
+            issues += _rows_where(
+                con, f"{parsed_of[second]} > {parsed_of[first]} + interval {years} year", second, mapping[second],
+                f"is more than {years} years after {first} ({why})",
             )
     select_typed = f"select {', '.join(selects)}, _row_number from {STAGED}"
     return StagedFile(row_count, select_typed, issues, ignored)

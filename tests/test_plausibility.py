@@ -69,3 +69,28 @@ def test_a_due_date_before_receipt_quarantines_the_file_naming_row_and_column(la
     (issues,) = validate_loads(paths, "r", echo=lambda *_: None).values()
     assert [(i.row_number, i.column) for i in issues] == [(row + 1, "received_at")]
     assert "received_at_not_after_due_at" in issues[0].problem
+
+
+def test_a_due_date_in_year_9999_quarantines_the_dossiers_file_naming_row_column_and_value(landing, tmp_path):
+    paths = Paths(tmp_path / "home").ensure()
+    dossiers = rows_of(landing / "dossiers" / f"dossiers_{DAY}.csv")
+    row = next(i for i, r in enumerate(dossiers) if r["received_at"] and r["due_at"])
+    dossiers[row]["due_at"] = "9999-12-31 17:00:00"   # past pandas' datetime64[ns]: checked in SQL, no crash
+    bad = write_rows(paths.landing / "dossiers" / f"dossiers_{DAY}.csv", dossiers)
+    with connect(paths.warehouse) as con:
+        outcome = load_file(con, bad, "dossiers", "r", paths.quarantine)
+    assert outcome.status == "quarantined"
+    assert [(i.row_number, i.column, i.value) for i in outcome.issues] == [(row + 1, "due_at", "9999-12-31 17:00:00")]
+    assert "more than 2 years after received_at" in outcome.issues[0].problem
+
+
+def test_a_report_period_ending_in_year_9999_quarantines_its_file(landing, tmp_path):
+    paths = Paths(tmp_path / "home").ensure()
+    (source,) = sorted((landing / "report_submissions").glob("*.csv"))[:1]
+    rows = rows_of(source)
+    rows[0]["period_end"] = "9999-12-31"
+    bad = write_rows(paths.landing / "report_submissions" / source.name, rows)
+    with connect(paths.warehouse) as con:
+        outcome = load_file(con, bad, "report_submissions", "r", paths.quarantine)
+    assert outcome.status == "quarantined"
+    assert [(i.row_number, i.column, i.value) for i in outcome.issues] == [(1, "period_end", "9999-12-31")]
