@@ -25,6 +25,12 @@ class Check:
     explain: str = ""
 
 
+CONTROL_CHARACTERS = r"[\x00-\x08\x0a-\x1f\x7f]"
+# the Windows-1252 reading of the UTF-8 bytes of Vietnamese letters: Ã+, Ä‘ (đ), Æ°/Æ¡ (ư/ơ), áº/á» + one more;
+# none of these pairs occurs in Vietnamese text
+MOJIBAKE = r"Ã[\u00a0-\u00bf]|Ä[\u0080-\u00bf\u2018\u2019]|Æ[\u00a0-\u00bf]|á[\u00ba\u00bb][\u0080-\u00bf\u0152-\u2122]"
+
+
 def load_checks(contract: Contract) -> list[Check]:
     """Checks on the rows of every pending load of one source (columns: the contract's plus _load_id, _row_number)."""
     checks = [
@@ -43,11 +49,31 @@ def load_checks(contract: Contract) -> list[Check]:
                 f"{col.name}_known", "ExpectColumnValuesToBeInSet", {"column": col.name, "value_set": list(col.allowed)},
                 explain=f"{col.name} is one of {', '.join(map(str, col.allowed))}",
             ))
+        if col.minimum is not None:
+            checks.append(Check(
+                f"{col.name}_at_least_{col.minimum}", "ExpectColumnValuesToBeBetween",
+                {"column": col.name, "min_value": col.minimum}, severity=col.minimum_severity,
+                explain=f"{col.name} >= {col.minimum}",
+            ))
         if col.in_register:
             # a code the register lacks would fail the build's relationship test, naming no file or row
             checks.append(Check(
                 f"{col.name}_in_register", "ExpectColumnValuesToBeInSet", {"column": col.name, "value_set": register_codes()},
                 explain=f"{col.name} is a unit of the register (dbt_project/seeds/units.csv)",
+            ))
+    for col in contract.columns:
+        if col.type == "text" and not col.allowed:
+            # openpyxl refuses control characters: one in a name would stop the Excel report
+            checks.append(Check(
+                f"{col.name}_no_control_characters", "ExpectColumnValuesToNotMatchRegex",
+                {"column": col.name, "regex": CONTROL_CHARACTERS},
+                explain=f"{col.name} holds no control characters (tab aside)",
+            ))
+            # UTF-8 read as Windows-1252 and saved again ("Cáº¥p" for "Cấp"): valid UTF-8, garbled names
+            checks.append(Check(
+                f"{col.name}_not_double_encoded", "ExpectColumnValuesToNotMatchRegex",
+                {"column": col.name, "regex": MOJIBAKE},
+                explain=f"{col.name} is not UTF-8 decoded as Windows-1252 and encoded again (mojibake)",
             ))
     for first, second in contract.date_order:
         checks.append(Check(

@@ -25,6 +25,14 @@ How a file is read, for every source:
   `true` or `false`. Integers are plain digits.
 - A value that does not parse, or an empty required value, quarantines the whole file
   with a report naming each row (1 = first row under the header), column and value.
+- A CSV that cannot be read (not UTF-8, another delimiter, a line whose fields do not
+  match the header, an unclosed quote, mixed line endings) is quarantined with the line,
+  the field where known, and what was expected; for an encoding, the one it looks like
+  (UTF-16, Windows-1258, Latin-1, TCVN3, VNI) and how to save it as UTF-8 CSV.
+- Every free-text column is checked for control characters (tab aside) and for
+  double-encoded text ("Cáº¥p" for "Cấp": UTF-8 read as Windows-1252 and saved again).
+  Either quarantines the file: a control character stops the Excel report, and garbled
+  names would reach the marts as if they were true.
 - A file with the same checksum as one already received is skipped; a changed file for
   a day already loaded replaces that day once it passes the load checks, unless it would
   lose more than 5 rows and 10% of the day's rows or keys, or empty a column the day has:
@@ -43,10 +51,15 @@ def render() -> str:
             parts.append(f"- Date and timestamp formats accepted: {', '.join(f'`{f}`' for f in c.timestamp_formats)} (local time, Asia/Ho_Chi_Minh)")
         if c.date_order:
             parts.append("- Date order checked: " + "; ".join(f"`{a}` ≤ `{b}`" for a, b in c.date_order))
+        for first, second, years, why in c.date_span:
+            parts.append(f"- `{second}` at most {years} year(s) after `{first}`, or the file is quarantined: {why}")
         parts.append("\n| column | type | required | header aliases | allowed | description |\n|---|---|---|---|---|---|")
         for col in c.columns:
             flags = "yes" if col.required else ""
             description = col.description + (" **Personal data.**" if col.personal else "")
+            if col.minimum is not None:
+                effect = "quarantines the file" if col.minimum_severity == "error" else "is reported as a finding"
+                description += f" A value below {col.minimum} {effect}: {col.minimum_why}"
             parts.append(
                 f"| `{col.name}` | {col.type} | {flags} | {', '.join(f'`{a}`' for a in col.aliases)} | "
                 f"{', '.join(map(str, col.allowed)) or ('a code of the unit register' if col.in_register else '')} | {description} |"

@@ -28,6 +28,9 @@ class Column:
     allowed: tuple[int | str, ...] = ()
     in_register: bool = False        # a unit code of the unit register (dbt seed units.csv)
     example: str = ""
+    minimum: int | None = None       # plausibility: the smallest value that can be true
+    minimum_severity: str = "error"  # error quarantines the file, finding is reported
+    minimum_why: str = ""            # the one-line reason for that severity, shown in the doc
 
     @property
     def sql_type(self) -> str:
@@ -45,6 +48,8 @@ class Contract:
     timestamp_formats: tuple[str, ...]
     date_order: tuple[tuple[str, str], ...]
     columns: tuple[Column, ...] = field(default_factory=tuple)
+    # (first, second, years, why): second at most that many years after first, checked in SQL while staging
+    date_span: tuple[tuple[str, str, int, str], ...] = ()
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -77,6 +82,8 @@ def load_contract(source: str) -> Contract:
             required=c.get("required", False), personal=c.get("personal", False),
             aliases=tuple(c.get("aliases", ())), allowed=tuple(c.get("allowed", ())),
             in_register=bool(c.get("in_register", False)), example=str(c.get("example", "")),
+            minimum=c.get("minimum", {}).get("value"), minimum_severity=c.get("minimum", {}).get("severity", "error"),
+            minimum_why=c.get("minimum", {}).get("why", ""),
         )
         for c in spec["columns"]
     )
@@ -85,6 +92,7 @@ def load_contract(source: str) -> Contract:
         file_name=spec["file_name"], formats=spec["formats"], unique_key=tuple(spec["unique_key"]),
         timestamp_formats=tuple(spec["timestamp_formats"]),
         date_order=tuple(tuple(pair) for pair in spec.get("date_order", ())), columns=columns,
+        date_span=tuple((s["first"], s["second"], int(s["years"]), s["why"]) for s in spec.get("date_span", ())),
     )
 
 

@@ -65,7 +65,7 @@ def stage_file(con: duckdb.DuckDBPyConnection, path: Path, contract: Contract) -
         return StagedFile(0, "", exc.issues)
     except (duckdb.Error, ValueError, OSError, KeyError, zipfile.BadZipFile, InvalidFileException,
             UnreadableWorkbook) as exc:  # unreadable: the whole file is the issue
-        return StagedFile(0, "", [Issue(f"cannot be read as {path.suffix or 'a known format'}: {_first_line(exc)}")])
+        return StagedFile(0, "", _csv_diagnosis(path) or [Issue(f"cannot be read as {path.suffix or 'a known format'}: {_first_line(exc)}")])
     row_count = con.execute(f"select count(*) from {STAGED}").fetchone()[0]
 
     # a header given twice, or values under no header, would be read silently wrong
@@ -88,9 +88,9 @@ def stage_file(con: duckdb.DuckDBPyConnection, path: Path, contract: Contract) -
             aliases = ", ".join(col.aliases)
             issues.append(Issue(f"required column is missing (accepted headers: {col.name}, {aliases})", column=col.name))
     if issues:
-        return StagedFile(row_count, "", issues, ignored)
+        return StagedFile(row_count, "", _csv_diagnosis(path) or issues, ignored)
 
-    selects = []
+    selects, parsed_of = [], {}
     for col in contract.columns:
         if col.name not in mapping:
             selects.append(f"cast(null as {col.sql_type}) as {col.name}")
@@ -98,12 +98,20 @@ def stage_file(con: duckdb.DuckDBPyConnection, path: Path, contract: Contract) -
         raw = f"nullif(trim({sql_identifier(mapping[col.name])}), '')"  # a header as delivered
         parsed = _parse(col, raw, contract.timestamp_formats)
         selects.append(f"{parsed} as {col.name}")
+        parsed_of[col.name] = parsed
         if col.required:
             issues += _rows_where(con, f"{raw} is null", col.name, mapping[col.name], "required value is empty")
         if col.type != "text":
             issues += _rows_where(
                 con, f"{raw} is not null and {parsed} is null", col.name, mapping[col.name],
                 f"is not a valid {col.type}{_expected(col, contract)}",
+            )
+    for first, second, years, why in contract.date_span:
+        # here, not in the pandas frame of the load checks: a year-9999 date is plain SQL arithmetic
+        if first in parsed_of and second in parsed_of:
+            issues += _rows_where(
+                con, f"{parsed_of[second]} > {parsed_of[first]} + interval {years} year", second, mapping[second],
+                f"is more than {years} years after {first} ({why})",
             )
     select_typed = f"select {', '.join(selects)}, _row_number from {STAGED}"
     return StagedFile(row_count, select_typed, issues, ignored)
@@ -128,7 +136,7 @@ def header_issues(con: duckdb.DuckDBPyConnection, delivered: list[str], columns:
     for i, (header, column) in enumerate(zip(delivered, columns), start=1):
         key = header.strip().lower()
         if not key:
-            filled = con.execute(f'select count("{_quote(column)}") from {STAGED}').fetchone()[0]
+            filled = con.execute(f'select count({sql_identifier(column)}) from {STAGED}').fetchone()[0]
             if filled:
                 issues.append(Issue(f"column {i} has {filled} value(s) but no header: name it, or remove the column",
                                     column=f"column {i}"))
@@ -265,6 +273,18 @@ def _rows_where(con, condition: str, column: str, header: str, problem: str) -> 
         total = con.execute(f"select count(*) from {STAGED} where {condition}").fetchone()[0]
         issues.append(Issue(f"{total - MAX_ISSUES_PER_CHECK} more rows with the same problem", column=column))
     return issues
+
+
+def _csv_diagnosis(path: Path) -> list[Issue]:
+    """For a CSV that DuckDB could not read, or whose headers do not fit: the line and cause."""
+    if path.suffix.lower() != ".csv":
+        return []
+    from ingestion.csv_diagnosis import diagnose   # here: it imports this module
+
+    try:
+        return diagnose(path)
+    except (OSError, ValueError, IndexError):   # the diagnosis only adds detail: never a crash
+        return []
 
 
 def _first_line(exc: Exception) -> str:

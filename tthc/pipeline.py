@@ -157,11 +157,15 @@ def validate_loads(paths: Paths, run_id: str, echo=print) -> dict[str, list[Issu
             outcomes = validate(paths.gx_project, f"{source}_load", frame, checks, ["_load_id", "_row_number"])
             issues: dict[str, list[Issue]] = defaultdict(list)
             for o in outcomes:
+                if not o.success and o.check.severity == "finding":   # reported, the load goes on
+                    rows = ", ".join(f"{r['_load_id']} row {r['_row_number']}" for r in o.unexpected_rows[:3])
+                    echo(f"  finding {source}: {o.unexpected_count} row(s) fail {o.check.name} ({o.check.explain}): {rows}")
                 if o.success or o.check.severity != "error":
                     continue
                 column = o.check.kwargs.get("column") or o.check.kwargs.get("column_B") or ",".join(o.check.kwargs.get("column_list", []))
                 for row in o.unexpected_rows:
-                    issues[row["_load_id"]].append(Issue(f"fails check {o.check.name} ({o.check.explain})", row_number=row["_row_number"], column=column))
+                    issues[row["_load_id"]].append(Issue(f"fails check {o.check.name} ({o.check.explain})", row_number=row["_row_number"],
+                                                       column=column, value=_text(row.get(column))))
             # the results and the decisions in one transaction: a task retried after a failure
             # finds the loads still pending and records them once, as one attempt would
             # (the quarantine reports are written first: a retry that finds the loads decided
@@ -199,6 +203,10 @@ def settle(paths: Paths, files: list[FileOutcome]) -> None:
                                  [[f.load_id for f in pending]]).fetchall())
     for f in pending:
         f.status = final.get(f.load_id, f.status)
+
+
+def _text(value) -> str | None:
+    return None if value is None else str(value)
 
 
 def _checked_columns(checks) -> set[str]:
