@@ -61,8 +61,12 @@ def test_every_mart_has_the_same_rows_on_postgresql(built, postgres_built):
                 on_duckdb = rows(duck.execute(select).fetchall())
                 assert on_postgres == on_duckdb, (table, list((on_postgres - on_duckdb).items())[:3],
                                                   list((on_duckdb - on_postgres).items())[:3])
+            # the pseudonyms come from the mirrored raw.applicant_keys: the same on both targets
+            keys = "select dossier_code, load_id, applicant_key from staging.stg_portal__dossiers"
+            cur.execute(keys)
+            assert rows(cur.fetchall()) == rows(duck.execute(keys).fetchall())
     assert len(marts) > 20
-    assert any("mirrored raw to PostgreSQL: dossiers" in line for line in lines)
+    assert any(line.startswith("mirrored raw to PostgreSQL: ") and ", dossiers " in line for line in lines)
     assert any("Completed successfully" in line for line in lines)  # dbt's tests passed there too
 
 
