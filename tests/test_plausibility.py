@@ -94,3 +94,12 @@ def test_a_report_period_ending_in_year_9999_quarantines_its_file(landing, tmp_p
         outcome = load_file(con, bad, "report_submissions", "r", paths.quarantine)
     assert outcome.status == "quarantined"
     assert [(i.row_number, i.column, i.value) for i in outcome.issues] == [(1, "period_end", "9999-12-31")]
+
+
+def test_every_integer_column_of_the_contracts_has_a_lower_bound():
+    """A count or amount cannot be negative: each integer column is an allowed set or has a minimum."""
+    from ingestion.contracts import load_contract, sources
+
+    unbounded = [f"{s}.{c.name}" for s in sources() for c in load_contract(s).columns
+                 if c.type == "integer" and not c.allowed and c.minimum is None]
+    assert unbounded == []
