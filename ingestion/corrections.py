@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import duckdb
 
 from ingestion.contracts import load_contract
+from warehouse.database import sql_identifier
 
 # A correction may drop a few rows (a duplicate removed, a dossier withdrawn): hold it
 # only when it loses more than this many, or this share, of the day's rows or keys.
@@ -56,10 +57,12 @@ def correction_drop(con: duckdb.DuckDBPyConnection, load_id: str) -> Comparison 
         return None
     contract = load_contract(source)
     columns = [c.name for c in contract.columns]
-    key = ", ".join(contract.unique_key)
+    key = ", ".join(sql_identifier(c) for c in contract.unique_key)
+    counts = ", ".join(f"count({sql_identifier(c)})" for c in columns)
+    table = f"raw.{sql_identifier(source)}"
     figures = con.execute(
-        f"select _load_id, count(*), count(distinct ({key})), {', '.join(f'count({c})' for c in columns)} "
-        f"from raw.{source} where _load_id in (?, ?) group by _load_id",
+        f"select _load_id, count(*), count(distinct ({key})), {counts} from {table} "
+        "where _load_id in (?, ?) group by _load_id",
         [current[0], load_id]).fetchall()
     by_load = {row[0]: row[1:] for row in figures}
     old = by_load.get(current[0], (0, 0, *[0] * len(columns)))

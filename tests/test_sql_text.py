@@ -29,6 +29,7 @@ CHECKED = {
     "', '.join(selects)",
     "body",                   # contract column names and types
     "n", "t",                 # ditto, in source_table_ddl
+    "key", "counts",          # corrections: contract column names through sql_identifier()
 }
 
 
