@@ -192,7 +192,7 @@ def _task_states(session, api, run_id) -> dict:
 
 
 @pytest.mark.parametrize("airflow_stack", ["LocalExecutor"], indirect=True)
-def test_airflow_backfill_of_a_range_equals_the_one_pass_rebuild(airflow_stack, tmp_path, landing):
+def test_airflow_backfill_of_a_range_equals_the_one_pass_rebuild(airflow_stack, tmp_path, landing, monkeypatch):
     """`airflow backfill create` over three days, worked off by the running scheduler, leaves
     the same marts as `tthc run --from --to` in one pass."""
     from tests.test_backfill import MODELS, contents, fresh_home
@@ -223,6 +223,7 @@ def test_airflow_backfill_of_a_range_equals_the_one_pass_rebuild(airflow_stack, 
     assert [d for (d,) in loaded if first <= d <= last] == [first + dt.timedelta(days=i) for i in range(3)]
 
     one_pass = fresh_home(tmp_path, landing, "one_pass")
+    monkeypatch.setenv("TTHC_PII_KEY_FILE", str(root / "tthc_pii_key"))  # the stack's key: the same pseudonyms
     run(one_pass, {d for (d,) in loaded}, echo=lambda *_: None)
     for table in MODELS:
         assert contents(one_pass, table) == contents(through_airflow, table), table
