@@ -38,7 +38,7 @@ def test_every_model_and_every_column_is_described(built):
 
 
 def test_exposures_name_the_marts_their_code_reads():
-    exposures = yaml.safe_load((DBT_PROJECT / "models" / "exposures.yml").read_text(encoding="utf-8"))["exposures"]
+    exposures = yaml.safe_load((DBT_PROJECT / "models" / "marts" / "_marts__exposures.yml").read_text(encoding="utf-8"))["exposures"]
     declared = {e["name"]: {re.fullmatch(r"ref\('(\w+)'\)", d).group(1) for d in e["depends_on"]} for e in exposures}
     read = {name: {m for path in paths for m in re.findall(r"\bmarts\.(\w+)", Path(path).read_text(encoding="utf-8"))}
             for name, paths in READERS.items()}

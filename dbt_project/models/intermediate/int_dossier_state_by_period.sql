@@ -7,7 +7,7 @@
 -- report form does); the return date is not used. Pending dossiers are overdue when their
 -- due day is before the as-of day: on 14/03 a dossier due on 15/03 is not yet overdue.
 --
--- Incremental: a build deletes the rows of changed dossiers (macro changed_dossiers) and of
+-- Incremental: a build deletes the rows of changed dossiers (int_dossiers_to_rebuild) and of
 -- periods that are gone or whose days changed (the as-of day moves with every day of data
 -- in a period in progress), then adds the changed dossiers in every
 -- period and every dossier in a period not yet built (a new month, a free period).
@@ -20,9 +20,9 @@
     pre_hook="{% if is_incremental() %}
         delete from {{ this }}
         {% if 'as_of_day' in adapter.get_columns_in_relation(this) | map(attribute='name') | list %}
-        where dossier_code in {{ changed_dossiers() }}
+        where dossier_code in (select dossier_code from {{ ref('int_dossiers_to_rebuild') }})
            or not exists (
-               select 1 from {{ ref('dim_report_period') }} as p
+               select 1 from {{ ref('int_report_periods') }} as p
                where p.period_id = {{ this.identifier }}.period_id
                  and p.period_start = {{ this.identifier }}.period_start
                  and p.period_end = {{ this.identifier }}.period_end
@@ -30,6 +30,7 @@
         {% endif %}
     {% endif %}",
 ) }}
+-- depends_on: {{ ref('int_dossiers_to_rebuild') }}
 
 with periods as (
     select period_id, period_start, period_end, as_of_day,
@@ -38,7 +39,7 @@ with periods as (
         {%- else -%}
         true as is_new
         {%- endif %}
-    from {{ ref('dim_report_period') }}
+    from {{ ref('int_report_periods') }}
 ),
 
 state_at_end as (
@@ -50,7 +51,7 @@ state_at_end as (
     where v.received_at is not null
       and cast(v.received_at as date) <= p.as_of_day
       {% if is_incremental() -%}
-      and (p.is_new or v.dossier_code in {{ changed_dossiers() }})
+      and (p.is_new or v.dossier_code in (select dossier_code from {{ ref('int_dossiers_to_rebuild') }}))
       {%- endif %}
 ),
 

@@ -3,12 +3,20 @@
 -- versions with valid_from <= D < valid_to (valid_to is null for the latest).
 --
 -- Incremental: a build deletes and recomputes every version of the dossiers in changed
--- loads (macro changed_dossiers), so its work follows the day's changes, not the history.
+-- loads (int_dossiers_to_rebuild), so its work follows the day's changes, not the history.
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
-    pre_hook="{% if is_incremental() %}delete from {{ this }} where dossier_code in {{ changed_dossiers() }}{% endif %}",
+    pre_hook="{% if is_incremental() %}delete from {{ this }} where dossier_code in (select dossier_code from {{ ref('int_dossiers_to_rebuild') }}){% endif %}",
 ) }}
+-- depends_on: {{ ref('int_dossiers_to_rebuild') }}
+
+with dossiers as (
+    select * from {{ ref('stg_portal__dossiers') }}
+    {% if is_incremental() -%}
+    where dossier_code in (select dossier_code from {{ ref('int_dossiers_to_rebuild') }})
+    {%- endif %}
+)
 
 select
     dossier_code,
@@ -29,7 +37,4 @@ select
     paid_online,
     extract_date as valid_from,
     lead(extract_date) over (partition by dossier_code order by extract_date) as valid_to
-from {{ ref('stg_portal__dossiers') }}
-{% if is_incremental() %}
-where dossier_code in {{ changed_dossiers() }}
-{% endif %}
+from dossiers

@@ -5,7 +5,7 @@
 -- each is assigned to, each month.
 with span as (
     select min(extract_date) as first_day, max(extract_date) as last_day
-    from {{ ref('stg_reporting__submissions') }}
+    from {{ ref('stg_portal__report_submissions') }}
 ),
 
 -- the calendar months and quarters, with their labels, from the one table that defines report
@@ -38,7 +38,7 @@ obligations as (
 
 latest_entry as (
     select distinct on (system, form_code, unit_code, period_start) *
-    from {{ ref('stg_reporting__submissions') }}
+    from {{ ref('stg_portal__report_submissions') }}
     order by system, form_code, unit_code, period_start, extract_date desc, updated_at desc
 )
 

@@ -14,7 +14,7 @@ rules as (
 ),
 
 subjects as (
-    select distinct period_id, scope, scope_code, unit_code from {{ ref('int_service_index_inputs') }}
+    select distinct period_id, scope, scope_code, unit_code from {{ ref('fct_service_index_inputs') }}
 ),
 
 scored as (
@@ -26,7 +26,7 @@ scored as (
         {{ safe_ratio('i.numerator', 'i.denominator') }} as rate
     from subjects as s
     inner join rules as r on r.period_id = s.period_id
-    left join {{ ref('int_service_index_inputs') }} as i
+    left join {{ ref('fct_service_index_inputs') }} as i
         on i.input = r.input and i.period_id = s.period_id and i.scope = s.scope and i.scope_code = s.scope_code
 )
 

@@ -1,6 +1,10 @@
--- The service catalogue as delivered, from current loads only. A row grades the service
--- on the old scale (online_level 1–4) or the new one (online_scope full / partial);
+-- Every delivered service-catalogue row (every load), renamed and cast. A row grades the
+-- service on the old scale (online_level 1–4) or the new one (online_scope full / partial);
 -- is_online_service and is_fully_online read both the same way.
+with source as (
+    select * from {{ source('portal', 'services') }}
+)
+
 select
     service_code,
     service_name,
@@ -15,5 +19,6 @@ select
     interconnected,
     cast(processing_days as integer) as processing_days,
     _extract_date as extract_date,
-    _load_id as load_id
-from {{ current_rows('services', ['service_code', 'tier'], order_by='r._row_number desc') }} as current_row
+    _load_id as load_id,
+    _row_number as file_row_number
+from source

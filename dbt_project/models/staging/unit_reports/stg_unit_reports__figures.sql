@@ -3,13 +3,29 @@
 -- name did not resolve are left out here (they are listed in raw.unit_report_rows and in
 -- the run's output); so are tables that give no start of their period.
 with figures as (
+    select * from {{ ref('base_unit_reports__figures') }}
+),
+
+files as (
+    select * from {{ ref('base_unit_reports__files') }}
+),
+
+report_tables as (
+    select * from {{ ref('base_unit_reports__tables') }}
+),
+
+report_rows as (
+    select * from {{ ref('base_unit_reports__rows') }}
+),
+
+per_row as (
     select
         report_id, sheet, row_number,
         max(case when measure = 'received' then value end) as received,
         max(case when measure = 'online' then value end) as online,
         max(case when measure = 'resolved' then value end) as resolved,
         max(case when measure = 'overdue' then value end) as overdue
-    from {{ source('raw', 'unit_report_figures') }}
+    from figures
     group by report_id, sheet, row_number
 )
 
@@ -29,9 +45,9 @@ select
     f.online,
     f.resolved,
     f.overdue
-from figures as f
-inner join {{ source('raw', 'unit_report_files') }} as fl on fl.report_id = f.report_id and fl.status = 'loaded'
-inner join {{ source('raw', 'unit_report_tables') }} as t on t.report_id = f.report_id and t.sheet = f.sheet
-inner join {{ source('raw', 'unit_report_rows') }} as r
+from per_row as f
+inner join files as fl on fl.report_id = f.report_id and fl.is_loaded
+inner join report_tables as t on t.report_id = f.report_id and t.sheet = f.sheet
+inner join report_rows as r
     on r.report_id = f.report_id and r.sheet = f.sheet and r.row_number = f.row_number
 where r.unit_code is not null and t.period_start is not null

@@ -1,5 +1,9 @@
 -- One row per report entry (system, form or indicator, unit, period) per extract day,
 -- from current loads only.
+with submissions as (
+    select * from {{ current_rows('base_portal__report_submissions', ['system', 'form_code', 'unit_code', 'period_start']) }} as current_row
+)
+
 select
     system,
     form_code,
@@ -9,6 +13,6 @@ select
     status,
     submitted_at,
     updated_at,
-    _extract_date as extract_date,
-    _load_id as load_id
-from {{ current_rows('report_submissions', ['system', 'form_code', 'unit_code', 'period_start']) }} as current_row
+    extract_date,
+    load_id
+from submissions

@@ -1,16 +1,20 @@
 -- One row per payment transaction per extract day, from current loads only.
+with payments as (
+    select * from {{ current_rows('base_portal__payments', ['transaction_id']) }} as current_row
+)
+
 select
     transaction_id,
     dossier_code,
     unit_code,
     kind,
-    cast(amount_vnd as bigint) as amount_vnd,
+    amount_vnd,
     status,
     created_at,
     paid_at,
     refunded_at,
     channel,
     updated_at,
-    _extract_date as extract_date,
-    _load_id as load_id
-from {{ current_rows('payments', ['transaction_id']) }} as current_row
+    extract_date,
+    load_id
+from payments

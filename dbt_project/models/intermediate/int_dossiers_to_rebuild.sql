@@ -1,0 +1,18 @@
+-- The dossiers an incremental build recomputes: every dossier in a dossier load made
+-- current or superseded since the last successful build (rebuild_pending; the pipeline
+-- clears the flags after the build). A superseded load counts too: a dossier that a
+-- corrected file no longer holds must lose the versions the old file gave it.
+-- A model, not a compile-time query, so that dbt docs and every reader see the lineage
+-- (docs/decisions/0008-incremental-dossier-models.md).
+with flagged_loads as (
+    select load_id from {{ ref('base_ingestion__loads') }}
+    where rebuild_pending and source_name = 'dossiers'
+),
+
+delivered_dossiers as (
+    select dossier_code, load_id from {{ ref('base_portal__dossiers') }}
+)
+
+select distinct delivered_dossiers.dossier_code
+from delivered_dossiers
+inner join flagged_loads on flagged_loads.load_id = delivered_dossiers.load_id

@@ -1,0 +1,9 @@
+-- The pseudonym of each citizen ID number, as the pipeline wrote it (tthc/pii.py).
+with source as (
+    select * from {{ source('ingestion', 'applicant_keys') }}
+)
+
+select
+    applicant_id_number,
+    applicant_key
+from source
