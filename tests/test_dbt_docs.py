@@ -1,5 +1,6 @@
 """The dbt docs a run writes: every model and column described, and exposures that name
-exactly the marts the Excel report and the dashboard read."""
+exactly the marts their readers read: the Excel report, the dashboard, the command line and
+the BI users the README and docs/kpis.md write for."""
 
 from __future__ import annotations
 
@@ -14,6 +15,9 @@ from tthc.config import DBT_PROJECT, REPO
 READERS = {  # exposure -> the code that reads the marts for it
     "excel_report": [REPO / "warehouse" / "report_sheets.py", REPO / "warehouse" / "excel_report.py"],
     "dashboard": [REPO / "warehouse" / "dashboard.py"],
+    "command_line": [REPO / "tthc" / name for name in ("cli.py", "demo.py", "pipeline.py", "scorecard.py")]
+                    + [REPO / "warehouse" / "status.py"],
+    "bi_users": [REPO / "README.md", REPO / "docs" / "kpis.md"],
 }
 
 

@@ -7,10 +7,11 @@
    default, for counts that add up), rows are added for each report section, for the
    communes of each district (before 2025) and for the province of the period (70, then
    75), through the one roll-up (dim_unit_rollup), summing numerator and denominator
-   before dividing. Without rollup, counts_sql brings its own province row (unit_code =
+   before dividing; every row takes its label, tier and period columns from
+   dim_report_scope. Without rollup, counts_sql brings its own province row (unit_code =
    the period's province_code): a KPI whose counts do not add up across units.
 
-   Every count is as of the period's as_of_day (dim_report_period). Then: the rate (unrounded; 0 ÷ 0 is null), the target valid on the period's last day
+   Every count is as of the period's as_of_day. Then: the rate (unrounded; 0 ÷ 0 is null), the target valid on the period's last day
    (seed kpi_targets; a row for the unit beats one for its tier, which beats 'all'), the
    verdict, and the change since the previous period of the same kind. #}
 {% macro kpi_with_target(kpi, numerator, denominator, counts_sql, rollup=true, extra=[]) -%}
@@ -32,7 +33,9 @@ counts as (
         cast(c.{{ denominator }} as bigint) as {{ denominator }}
         {%- for col in extra %}, cast(c.{{ col }} as bigint) as {{ col }}{% endfor %}
     from unit_counts as c
-    inner join {{ ref('dim_report_period') }} as p on p.period_id = c.period_id
+    inner join (
+        select distinct period_id, province_code from {{ ref('dim_report_scope') }}
+    ) as p on p.period_id = c.period_id
     {% if rollup %}
     union all
     select c.period_id, g.scope, g.scope_code,
@@ -57,11 +60,9 @@ rated as (
         c.scope,
         c.scope_code,
         c.unit_code,
-        case c.scope
-            when 'unit' then coalesce(h.unit_name, u.unit_name)  -- as the unit was named on the as-of day
-            else g.scope_name
-        end as unit_name,
-        case c.scope when 'unit' then u.tier else g.tier end as tier,
+        -- a unit as it was named on the as-of day; a group's name in the period
+        l.unit_name,
+        l.tier,
         c.{{ numerator }},
         c.{{ denominator }},
         {%- for col in extra %}
@@ -69,14 +70,12 @@ rated as (
         {%- endfor %}
         {{ safe_ratio('c.' ~ numerator, 'c.' ~ denominator) }} as rate
     from counts as c
-    inner join {{ ref('dim_report_period') }} as p on p.period_id = c.period_id
-    left join {{ ref('dim_unit') }} as u on c.scope = 'unit' and u.unit_code = c.unit_code
-    left join {{ ref('dim_unit_history') }} as h
-        on h.unit_code = u.unit_code and p.as_of_day between h.valid_from and h.valid_until
-    -- a group's name and tier in the period (a province row without units has the province's)
-    left join (
-        select distinct period_id, scope, scope_code, scope_name, tier from {{ ref('dim_unit_rollup') }}
-    ) as g on c.scope <> 'unit' and g.period_id = c.period_id and g.scope = c.scope and g.scope_code = c.scope_code
+    inner join (
+        select distinct period_id, period_label, period_kind, period_start, period_end, as_of_day, is_partial
+        from {{ ref('dim_report_scope') }}
+    ) as p on p.period_id = c.period_id
+    left join {{ ref('dim_report_scope') }} as l
+        on l.period_id = c.period_id and l.scope = c.scope and l.scope_code = c.scope_code
 ),
 
 with_target as (

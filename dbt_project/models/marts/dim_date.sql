@@ -6,11 +6,11 @@ with calendar_days as (
 
 select
     date_day,
-    year,
-    quarter,
-    month,
-    day_of_month,
-    iso_day_of_week,
+    cast(year as integer) as year,
+    cast(quarter as integer) as quarter,
+    cast(month as integer) as month,
+    cast(day_of_month as integer) as day_of_month,
+    cast(iso_day_of_week as integer) as iso_day_of_week,
     month_start,
     quarter_start,
     year_start

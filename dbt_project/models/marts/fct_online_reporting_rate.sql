@@ -11,7 +11,9 @@ per_unit as (
     select p.period_id, o.unit_code,
         count(case when s.is_entered and cast(s.submitted_at as date) <= p.as_of_day then 1 end) as entries_made,
         count(s.unit_code) as entries_due
-    from {{ ref('dim_report_period') }} as p
+    from (
+        select distinct period_id, period_start, as_of_day from {{ ref('dim_report_scope') }}
+    ) as p
     cross join obligated as o
     left join {{ ref('fct_report_submission_status') }} as s
         on s.unit_code = o.unit_code and s.due_date between p.period_start and p.as_of_day

@@ -7,8 +7,12 @@
 -- land-registration branch those of the natural-resources department, a district or
 -- commune committee the whole catalogue of its tier. Besides the rate, the appendix 1
 -- view: services with online dossiers, with only paper dossiers, and with none.
-with periods as (
-    select period_id, as_of_day, province_code from {{ ref('dim_report_period') }}
+with report_units as (
+    select * from {{ ref('dim_report_scope') }} where scope = 'unit'
+),
+
+periods as (
+    select distinct period_id, as_of_day, province_code from report_units
 ),
 
 catalogue_at_end as (
@@ -18,12 +22,11 @@ catalogue_at_end as (
         on s.valid_from <= p.as_of_day and (s.valid_to is null or p.as_of_day < s.valid_to)
 ),
 
--- the units the period reports (dim_report_period_unit), each with the services it provides
+-- the units the period reports, each with the services it provides
 provided as (
     select c.period_id, u.unit_code, c.service_code, c.is_online_service
     from catalogue_at_end as c
-    inner join {{ ref('dim_report_period_unit') }} as r on r.period_id = c.period_id
-    inner join {{ ref('dim_unit') }} as u on u.unit_code = r.unit_code and (
+    inner join report_units as u on u.period_id = c.period_id and (
         (u.unit_kind = 'department' and c.tier = 'province' and c.agency_code = u.unit_code)
         or (u.unit_kind = 'land_branch' and c.tier = 'province' and c.agency_code = 'DEP-TNMT')
         or (u.unit_kind in ('district', 'commune') and c.tier = u.unit_kind))
