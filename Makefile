@@ -2,6 +2,7 @@
 #   make demo   installs, generates the 2022 campaign period and runs the whole pipeline
 #   make test   installs and runs the test suite
 #   make bench  times one daily run with a month and with a year of history
+#   make dbt-rules  checks the demo's dbt build against the dbt-project-evaluator's rules
 # uv is bootstrapped into .tools/ from the package index; everything else comes from uv.lock
 # (`install` syncs .venv with it; the targets then run in .venv without syncing again).
 # The dashboard's test opens it in Debian's chromium, which `make test` installs with apt.
@@ -18,7 +19,7 @@ export UV_COMPILE_BYTECODE := 1
 export UV_PYTHON := $(PYTHON_EXE)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 
-.PHONY: install demo test bench clean
+.PHONY: install demo test bench dbt-rules clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -39,6 +40,10 @@ test: install $(CHROMIUM)
 
 bench: install
 	$(UV) run --no-sync python -m bench.daily_run
+
+# the dbt-project-evaluator's rules (dbt_project/dbt-bouncer.yml) on the demo's build
+dbt-rules: install
+	$(UV) run --no-sync python tools/check_dbt_rules.py
 
 clean:
 	rm -rf .venv .tools data dbt_project/target dbt_project/logs
