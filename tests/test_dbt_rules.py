@@ -77,3 +77,24 @@ def _no_freshness(manifest):
 ])
 def test_a_breach_fails_naming_its_rule(built, tmp_path, change, check_name):
     assert check_name in _breach(built, tmp_path, change)
+
+
+def test_every_model_imports_its_relations_at_the_top():
+    """Import CTEs (dbt's style guide): each ref() or source() of a model's own SQL is a
+    `name as (select * from {{ ref(...) }} [where ...])` CTE, so that a reader sees every
+    input at the top and the rest reads only names. Config blocks, pre-hooks and
+    `-- depends_on:` hints are not the model's SQL."""
+    from tthc.config import DBT_PROJECT
+
+    import re
+
+    outside = []
+    for path in sorted((DBT_PROJECT / "models").rglob("*.sql")):
+        sql = path.read_text(encoding="utf-8")
+        sql = re.sub(r"\{\{\s*config\((?:.|\n)*?\n\)\s*\}\}", "", sql)        # config and its hooks
+        sql = re.sub(r"^\s*--.*$", "", sql, flags=re.M)                       # comments, depends_on hints
+        for m in re.finditer(r"\{\{\s*(ref|source)\(", sql):
+            line = sql[sql.rfind("\n", 0, m.start()) + 1: m.start()]
+            if not re.fullmatch(r"\s*select \* from ", line):
+                outside.append(f"{path.relative_to(DBT_PROJECT)}: {line.strip()}{{{{ {m.group(1)}(")
+    assert outside == []

@@ -32,26 +32,38 @@
 ) }}
 -- depends_on: {{ ref('int_dossiers_to_rebuild') }}
 
-with periods as (
+with report_periods as (
+    select * from {{ ref('int_report_periods') }}
+),
+
+dossier_versions as (
+    select * from {{ ref('int_dossier_versions') }}
+),
+
+dossiers_to_rebuild as (
+    select * from {{ ref('int_dossiers_to_rebuild') }}
+),
+
+periods as (
     select period_id, period_start, period_end, as_of_day,
         {% if is_incremental() -%}
         period_id not in (select distinct period_id from {{ this }}) as is_new
         {%- else -%}
         true as is_new
         {%- endif %}
-    from {{ ref('int_report_periods') }}
+    from report_periods
 ),
 
 state_at_end as (
     select p.period_id, p.period_start, p.period_end, p.as_of_day, v.*
     from periods as p
-    inner join {{ ref('int_dossier_versions') }} as v
+    inner join dossier_versions as v
         on v.valid_from <= p.as_of_day
         and (v.valid_to is null or v.valid_to > p.as_of_day)
     where v.received_at is not null
       and cast(v.received_at as date) <= p.as_of_day
       {% if is_incremental() -%}
-      and (p.is_new or v.dossier_code in (select dossier_code from {{ ref('int_dossiers_to_rebuild') }}))
+      and (p.is_new or v.dossier_code in (select dossier_code from dossiers_to_rebuild))
       {%- endif %}
 ),
 

@@ -9,12 +9,15 @@
     incremental_strategy='append',
     pre_hook="{% if is_incremental() %}delete from {{ this }} where dossier_code in (select dossier_code from {{ ref('int_dossiers_to_rebuild') }}){% endif %}",
 ) }}
--- depends_on: {{ ref('int_dossiers_to_rebuild') }}
 
-with dossiers as (
+with dossiers_to_rebuild as (
+    select * from {{ ref('int_dossiers_to_rebuild') }}
+),
+
+dossiers as (
     select * from {{ ref('stg_portal__dossiers') }}
     {% if is_incremental() -%}
-    where dossier_code in (select dossier_code from {{ ref('int_dossiers_to_rebuild') }})
+    where dossier_code in (select dossier_code from dossiers_to_rebuild)
     {%- endif %}
 )
 

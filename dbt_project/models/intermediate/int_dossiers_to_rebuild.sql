@@ -5,12 +5,12 @@
 -- A model, not a compile-time query, so that dbt docs and every reader see the lineage
 -- (docs/decisions/0008-incremental-dossier-models.md).
 with flagged_loads as (
-    select load_id from {{ ref('base_ingestion__loads') }}
+    select * from {{ ref('base_ingestion__loads') }}
     where rebuild_pending and source_name = 'dossiers'
 ),
 
 delivered_dossiers as (
-    select dossier_code, load_id from {{ ref('base_portal__dossiers') }}
+    select * from {{ ref('base_portal__dossiers') }}
 )
 
 select distinct delivered_dossiers.dossier_code

@@ -3,6 +3,18 @@
 -- period's as-of day, whether or not it received a dossier (zero counts, a null rate).
 -- A period before 01/07/2025 reports Bình Phước's units in the 2022 layout; a period whose
 -- as-of day is later reports today's Đồng Nai in two tiers (docs/decisions/0014).
+with report_periods as (
+    select * from {{ ref('dim_report_period') }}
+),
+
+unit_history as (
+    select * from {{ ref('dim_unit_history') }}
+),
+
+units as (
+    select * from {{ ref('dim_unit') }}
+)
+
 select
     p.period_id,
     h.unit_code,
@@ -13,8 +25,8 @@ select
     h.report_order,
     h.district_code,
     h.province_code
-from {{ ref('dim_report_period') }} as p
-inner join {{ ref('dim_unit_history') }} as h
+from report_periods as p
+inner join unit_history as h
     on p.as_of_day between h.valid_from and h.valid_until
-inner join {{ ref('dim_unit') }} as u on u.unit_code = h.unit_code
+inner join units as u on u.unit_code = h.unit_code
 where h.section is not null

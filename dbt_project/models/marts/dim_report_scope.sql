@@ -12,8 +12,12 @@ report_units as (
     select * from {{ ref('dim_report_period_unit') }}
 ),
 
+unit_rollup as (
+    select * from {{ ref('dim_unit_rollup') }}
+),
+
 rollup_groups as (
-    select distinct period_id, scope, scope_code, scope_name, tier from {{ ref('dim_unit_rollup') }}
+    select distinct period_id, scope, scope_code, scope_name, tier from unit_rollup
 ),
 
 scopes as (

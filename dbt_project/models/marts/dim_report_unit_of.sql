@@ -6,14 +6,22 @@
 -- its dossiers are findings (rpt_unit_findings), never counted under a unit that no
 -- longer exists.
 with report_units as (
-    select period_id, unit_code from {{ ref('dim_report_period_unit') }}
+    select * from {{ ref('dim_report_period_unit') }}
+),
+
+report_periods as (
+    select * from {{ ref('dim_report_period') }}
+),
+
+crosswalk as (
+    select * from {{ ref('unit_crosswalk_2025') }}
 )
 
 select r.period_id, r.unit_code, r.unit_code as report_unit_code
 from report_units as r
 union all
 select p.period_id, w.old_code, w.new_code
-from {{ ref('dim_report_period') }} as p
-inner join {{ ref('unit_crosswalk_2025') }} as w on w.valid_from <= p.as_of_day
+from report_periods as p
+inner join crosswalk as w on w.valid_from <= p.as_of_day
 inner join report_units as r on r.period_id = p.period_id and r.unit_code = w.new_code
 where not exists (select 1 from report_units as s where s.period_id = p.period_id and s.unit_code = w.old_code)

@@ -2,14 +2,18 @@
 -- valid from the delivery that brought the change (inclusive) to the delivery that
 -- changed it again or no longer listed it (exclusive; null while current). The
 -- catalogue as of D is the rows with valid_from <= D and (valid_to is null or D < valid_to).
-with delivered as (
+with services as (
+    select * from {{ ref('stg_portal__services') }}
+),
+
+delivered as (
     select *,
         md5(concat_ws('|'
             {%- for col in ['service_name', 'field_code', 'agency_code', 'online_level', 'online_scope',
                             'fee_required', 'interconnected', 'processing_days'] -%}
             , coalesce(cast({{ col }} as varchar), '<null>')
             {%- endfor %})) as attributes
-    from {{ ref('stg_portal__services') }}
+    from services
 ),
 
 deliveries as (

@@ -8,12 +8,20 @@ with units as (
     select * from {{ ref('dim_report_period_unit') }}
 ),
 
+unit_history as (
+    select * from {{ ref('dim_unit_history') }}
+),
+
+report_periods as (
+    select * from {{ ref('dim_report_period') }}
+),
+
 districts as (
     select period_id, unit_code, unit_name from units where unit_kind = 'district'
 ),
 
 provinces as (
-    select h.unit_code, h.unit_name, h.valid_from, h.valid_until from {{ ref('dim_unit_history') }} as h
+    select h.unit_code, h.unit_name, h.valid_from, h.valid_until from unit_history as h
     where h.unit_kind = 'province'
 )
 
@@ -33,5 +41,5 @@ where u.unit_kind = 'commune'
 union all
 select u.period_id, u.unit_code, 'province', u.province_code, pr.unit_name, 'province'
 from units as u
-inner join {{ ref('dim_report_period') }} as p on p.period_id = u.period_id
+inner join report_periods as p on p.period_id = u.period_id
 inner join provinces as pr on pr.unit_code = u.province_code and p.as_of_day between pr.valid_from and pr.valid_until

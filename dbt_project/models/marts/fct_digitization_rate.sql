@@ -3,7 +3,11 @@
 -- Beside it the three rates the service index scores: digitized dossiers (components
 -- digitized ÷ received in the period), electronic results (result digitized ÷ resolved)
 -- and reuse of digitized data (reused ÷ received in the period).
-with kpi as (
+with dossier_states as (
+    select * from {{ ref('int_dossier_state_by_period') }}
+),
+
+kpi as (
     with per_unit as (
         select period_id, unit_code,
             count(case when is_resolved and components_digitized and result_digitized then 1 end) as digitized_resolved,
@@ -12,7 +16,7 @@ with kpi as (
             count(case when (is_new_online or is_new_offline) and components_digitized then 1 end) as components_digitized,
             count(case when is_resolved and result_digitized then 1 end) as results_digitized,
             count(case when (is_new_online or is_new_offline) and digitized_data_reused then 1 end) as data_reused
-        from {{ ref('int_dossier_state_by_period') }}
+        from dossier_states
         group by period_id, unit_code
     )
 

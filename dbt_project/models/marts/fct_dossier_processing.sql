@@ -17,14 +17,18 @@
     ('closed_otherwise', 's.is_closed_otherwise'),
 ] %}
 
-with counted as (
+with dossier_states as (
+    select * from {{ ref('int_dossier_state_by_period') }}
+),
+
+counted as (
     select
         s.period_id,
         s.unit_code,
         {% for name, flag in measures -%}
         sum(case when {{ flag }} then 1 else 0 end) as {{ name }}{{ ',' if not loop.last }}
         {% endfor %}
-    from {{ ref('int_dossier_state_by_period') }} as s
+    from dossier_states as s
     group by s.period_id, s.unit_code
 ),
 

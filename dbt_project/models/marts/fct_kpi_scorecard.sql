@@ -8,7 +8,15 @@
     ('on_time_resolution', 'fct_on_time_resolution', 'resolved_on_time', 'resolved_total'),
     ('online_payment_rate', 'fct_online_payment_rate', 'dossiers_paid_online', 'dossiers_with_fees'),
 ] %}
-{% for kpi, model, numerator, denominator in kpis %}
+
+with
+{%- for kpi, model, numerator, denominator in kpis %}
+{{ model | replace('fct_', '') }} as (
+    select * from {{ ref(model) }}
+){{ ',' if not loop.last }}
+{% endfor %}
+
+{% for kpi, model, numerator, denominator in kpis -%}
 select
     '{{ kpi }}' as kpi,
     period_id, period_label, period_kind, period_start, period_end, as_of_day, is_partial,
@@ -16,6 +24,6 @@ select
     {{ numerator }} as numerator,
     {{ denominator }} as denominator,
     rate, target_rate, verdict, previous_rate, change_since_previous
-from {{ ref(model) }}
+from {{ model | replace('fct_', '') }}
 {% if not loop.last %}union all{% endif %}
 {% endfor %}

@@ -3,8 +3,16 @@
 -- (GRIS forms for communes, LRIS indicators for departments): in a period in progress an
 -- entry not yet due is not yet missed. Every unit with obligations has a row in every
 -- period; with nothing due, its rate is null (0 ÷ 0).
-with obligated as (
-    select distinct unit_code from {{ ref('fct_report_submission_status') }}
+with submission_status as (
+    select * from {{ ref('fct_report_submission_status') }}
+),
+
+report_scope as (
+    select * from {{ ref('dim_report_scope') }}
+),
+
+obligated as (
+    select distinct unit_code from submission_status
 ),
 
 per_unit as (
@@ -12,10 +20,10 @@ per_unit as (
         count(case when s.is_entered and cast(s.submitted_at as date) <= p.as_of_day then 1 end) as entries_made,
         count(s.unit_code) as entries_due
     from (
-        select distinct period_id, period_start, as_of_day from {{ ref('dim_report_scope') }}
+        select distinct period_id, period_start, as_of_day from report_scope
     ) as p
     cross join obligated as o
-    left join {{ ref('fct_report_submission_status') }} as s
+    left join submission_status as s
         on s.unit_code = o.unit_code and s.due_date between p.period_start and p.as_of_day
     group by p.period_id, o.unit_code
 )

@@ -11,6 +11,18 @@ with report_units as (
     select * from {{ ref('dim_report_scope') }} where scope = 'unit'
 ),
 
+services as (
+    select * from {{ ref('dim_service') }}
+),
+
+dossier_states as (
+    select * from {{ ref('int_dossier_state_by_period') }}
+),
+
+report_unit_of as (
+    select * from {{ ref('dim_report_unit_of') }}
+),
+
 periods as (
     select distinct period_id, as_of_day, province_code from report_units
 ),
@@ -18,7 +30,7 @@ periods as (
 catalogue_at_end as (
     select p.period_id, s.service_code, s.tier, s.agency_code, s.is_online_service
     from periods as p
-    inner join {{ ref('dim_service') }} as s
+    inner join services as s
         on s.valid_from <= p.as_of_day and (s.valid_to is null or p.as_of_day < s.valid_to)
 ),
 
@@ -37,8 +49,8 @@ used as (
     select s.period_id, coalesce(m.report_unit_code, s.unit_code) as unit_code, s.procedure_code as service_code,
         bool_or(s.is_new_online) as with_online,
         bool_or(s.is_new_offline) as with_paper
-    from {{ ref('int_dossier_state_by_period') }} as s
-    left join {{ ref('dim_report_unit_of') }} as m on m.period_id = s.period_id and m.unit_code = s.unit_code
+    from dossier_states as s
+    left join report_unit_of as m on m.period_id = s.period_id and m.unit_code = s.unit_code
     where s.is_new_online or s.is_new_offline
     group by s.period_id, coalesce(m.report_unit_code, s.unit_code), s.procedure_code
 ),

@@ -1,5 +1,13 @@
 -- Every online payment transaction in its latest known state, with the day it was paid
 -- (local day) and the unit's district: the grain the payment reports add up from.
+with payments as (
+    select * from {{ ref('stg_portal__payments') }}
+),
+
+units as (
+    select * from {{ ref('dim_unit') }}
+)
+
 select distinct on (p.transaction_id)
     p.transaction_id,
     p.dossier_code,
@@ -14,6 +22,6 @@ select distinct on (p.transaction_id)
     p.refunded_at,
     p.channel,
     p.extract_date as last_extract_date
-from {{ ref('stg_portal__payments') }} as p
-left join {{ ref('dim_unit') }} as u on u.unit_code = p.unit_code
+from payments as p
+left join units as u on u.unit_code = p.unit_code
 order by p.transaction_id, p.extract_date desc

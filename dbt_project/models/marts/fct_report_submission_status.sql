@@ -3,25 +3,45 @@
 -- submitted; returned entries do not count), when, and whether by the due date. GRIS
 -- forms are due from every commune each quarter; LRIS indicators from the department
 -- each is assigned to, each month.
-with span as (
+with report_submissions as (
+    select * from {{ ref('stg_portal__report_submissions') }}
+),
+
+report_periods as (
+    select * from {{ ref('dim_report_period') }}
+),
+
+report_obligations as (
+    select * from {{ ref('report_obligations') }}
+),
+
+units as (
+    select * from {{ ref('dim_unit') }}
+),
+
+unit_history as (
+    select * from {{ ref('dim_unit_history') }}
+),
+
+span as (
     select min(extract_date) as first_day, max(extract_date) as last_day
-    from {{ ref('stg_portal__report_submissions') }}
+    from report_submissions
 ),
 
 -- the calendar months and quarters, with their labels, from the one table that defines report
 -- periods (those the daily extracts reach: every source arrives with the dossiers)
 periods as (
     select period_kind as frequency, period_start, period_end, period_label
-    from {{ ref('dim_report_period') }}
+    from report_periods
     where period_kind in ('month', 'quarter')
 ),
 
 obligations as (
     select o.system, o.form_code, o.form_name, o.frequency, o.due_days, u.unit_code, p.period_start,
         p.period_end, p.period_label, p.period_end + o.due_days as due_date
-    from {{ ref('report_obligations') }} as o
+    from report_obligations as o
     inner join periods as p on p.frequency = o.frequency
-    inner join {{ ref('dim_unit') }} as u
+    inner join units as u
         on (o.unit_code is not null and u.unit_code = o.unit_code)
         or (o.unit_code is null and u.unit_kind = o.unit_kind)
     cross join span
@@ -29,7 +49,7 @@ obligations as (
       and p.period_start >= u.valid_from and (u.valid_to is null or p.period_start <= u.valid_to)
       -- a unit of the platform's reports then (not the former Đồng Nai's; today's Đồng Nai after 2025)
       and exists (
-          select 1 from {{ ref('dim_unit_history') }} as v
+          select 1 from unit_history as v
           where v.unit_code = u.unit_code and v.section is not null
             and p.period_start between v.valid_from and v.valid_until)
       -- periods whose entries the extracts could hold: ended by the last extract, due after the first
@@ -38,7 +58,7 @@ obligations as (
 
 latest_entry as (
     select distinct on (system, form_code, unit_code, period_start) *
-    from {{ ref('stg_portal__report_submissions') }}
+    from report_submissions
     order by system, form_code, unit_code, period_start, extract_date desc, updated_at desc
 )
 
@@ -65,10 +85,10 @@ select
     o.period_start < s.first_day as is_partial  -- entries made before the first extract are unseen
 from obligations as o
 cross join span as s
-inner join {{ ref('dim_unit') }} as u on u.unit_code = o.unit_code
-left join {{ ref('dim_unit_history') }} as h
+inner join units as u on u.unit_code = o.unit_code
+left join unit_history as h
     on h.unit_code = o.unit_code and o.period_end between h.valid_from and h.valid_until
-left join {{ ref('dim_unit_history') }} as dh
+left join unit_history as dh
     on dh.unit_code = h.district_code and o.period_end between dh.valid_from and dh.valid_until
 left join latest_entry as e
     on e.system = o.system and e.form_code = o.form_code and e.unit_code = o.unit_code and e.period_start = o.period_start

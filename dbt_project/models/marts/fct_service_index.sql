@@ -3,18 +3,38 @@
 -- service_index_rules: the office corrects a rule there, not in code). A `linear` rule
 -- gives max_points × min(1, rate ÷ threshold). An indicator whose data we do not hold
 -- (publicity, satisfaction, ...) has status no_data and no points: never an invented number.
-with periods as (
-    select period_id, period_end from {{ ref('dim_report_period') }}
+with report_periods as (
+    select * from {{ ref('dim_report_period') }}
+),
+
+index_rules as (
+    select * from {{ ref('service_index_rules') }}
+),
+
+index_inputs as (
+    select * from {{ ref('fct_service_index_inputs') }}
+),
+
+units as (
+    select * from {{ ref('dim_unit') }}
+),
+
+unit_history as (
+    select * from {{ ref('dim_unit_history') }}
+),
+
+periods as (
+    select period_id, period_end from report_periods
 ),
 
 rules as (
     select p.period_id, r.*
-    from {{ ref('service_index_rules') }} as r
+    from index_rules as r
     inner join periods as p on p.period_end between r.valid_from and coalesce(r.valid_to, p.period_end)
 ),
 
 subjects as (
-    select distinct period_id, scope, scope_code, unit_code from {{ ref('fct_service_index_inputs') }}
+    select distinct period_id, scope, scope_code, unit_code from index_inputs
 ),
 
 scored as (
@@ -26,7 +46,7 @@ scored as (
         {{ safe_ratio('i.numerator', 'i.denominator') }} as rate
     from subjects as s
     inner join rules as r on r.period_id = s.period_id
-    left join {{ ref('fct_service_index_inputs') }} as i
+    left join index_inputs as i
         on i.input = r.input and i.period_id = s.period_id and i.scope = s.scope and i.scope_code = s.scope_code
 )
 
@@ -46,7 +66,7 @@ select
         then cast(round(cast(s.max_points * least(1.0, s.rate / s.threshold) as decimal(18, 8)), 4) as decimal(9, 4))
     end as points
 from scored as s
-inner join {{ ref('dim_report_period') }} as p on p.period_id = s.period_id
-left join {{ ref('dim_unit') }} as u on u.unit_code = s.unit_code
-left join {{ ref('dim_unit_history') }} as h
+inner join report_periods as p on p.period_id = s.period_id
+left join units as u on u.unit_code = s.unit_code
+left join unit_history as h
     on h.unit_code = s.unit_code and p.period_end between h.valid_from and h.valid_until

@@ -9,13 +9,24 @@
     ('digitized_dossier_rate', 'fct_digitization_rate', 'components_digitized', 'received_dossiers'),
     ('data_reuse_rate', 'fct_digitization_rate', 'data_reused', 'received_dossiers'),
 ] %}
+{% set rate_models = other_rates | map(attribute=1) | unique | list %}
+
+with kpi_scorecard as (
+    select * from {{ ref('fct_kpi_scorecard') }}
+),
+{% for model in rate_models %}
+{{ model | replace('fct_', '') }} as (
+    select * from {{ ref(model) }}
+){{ ',' if not loop.last }}
+{% endfor %}
+
 select kpi as input, period_id, scope, scope_code, unit_code, numerator, denominator
-from {{ ref('fct_kpi_scorecard') }}
+from kpi_scorecard
 where scope in ('unit', 'province') and kpi in ('{{ kpis | join("', '") }}')
 {% for input, model, numerator, denominator in other_rates %}
 union all
 select '{{ input }}', period_id, scope, scope_code, unit_code,
     cast({{ numerator }} as bigint), cast({{ denominator }} as bigint)
-from {{ ref(model) }}
+from {{ model | replace('fct_', '') }}
 where scope in ('unit', 'province')
 {% endfor %}

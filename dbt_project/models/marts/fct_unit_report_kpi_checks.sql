@@ -9,9 +9,17 @@ with reported as (
     where period_start is not null
 ),
 
+report_periods as (
+    select * from {{ ref('dim_report_period') }}
+),
+
+kpi_scorecard as (
+    select * from {{ ref('fct_kpi_scorecard') }}
+),
+
 periods as (
     select distinct on (period_start, period_end) period_id, period_label, period_start, period_end
-    from {{ ref('dim_report_period') }}
+    from report_periods
     order by period_start, period_end, case period_kind when 'named' then 0 when 'unit_report' then 1 else 2 end, period_id
 ),
 
@@ -40,7 +48,7 @@ checked as (
         r.reported_rate - r.previous_rate as expected_change
     from with_previous as r
     left join periods as p on p.period_start = r.period_start and p.period_end = r.period_end
-    left join {{ ref('fct_kpi_scorecard') }} as s
+    left join kpi_scorecard as s
         on s.period_id = p.period_id and s.scope = 'unit' and s.unit_code = r.unit_code and s.kpi = r.kpi
 )
 

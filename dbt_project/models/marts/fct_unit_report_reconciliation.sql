@@ -8,9 +8,21 @@ with reported as (
     select * from {{ ref('stg_unit_reports__figures') }}
 ),
 
+report_periods as (
+    select * from {{ ref('dim_report_period') }}
+),
+
+units as (
+    select * from {{ ref('dim_unit') }}
+),
+
+dossier_processing as (
+    select * from {{ ref('fct_dossier_processing') }}
+),
+
 periods as (
     select distinct on (period_start, period_end) period_id, period_label, period_start, period_end, is_partial
-    from {{ ref('dim_report_period') }}
+    from report_periods
     order by period_start, period_end, case period_kind when 'named' then 0 when 'unit_report' then 1 else 2 end, period_id
 ),
 
@@ -18,7 +30,7 @@ periods as (
 members as (
     select distinct r.report_id, r.sheet, r.row_number, u.unit_code
     from reported as r
-    inner join {{ ref('dim_unit') }} as u
+    inner join units as u
         on (r.scope = 'self' and u.unit_code = r.unit_code)
         or (r.scope = 'children' and u.parent_code = r.unit_code)
 ),
@@ -33,7 +45,7 @@ portal as (
     from members as m
     inner join reported as r using (report_id, sheet, row_number)
     inner join periods as p on p.period_start = r.period_start and p.period_end = r.period_end
-    inner join {{ ref('fct_dossier_processing') }} as f
+    inner join dossier_processing as f
         on f.period_id = p.period_id and f.unit_code = m.unit_code
     group by m.report_id, m.sheet, m.row_number
 ),
@@ -64,7 +76,7 @@ compared as (
         r.overdue as overdue_reported,
         coalesce(pt.overdue, 0) as overdue_portal
     from reported as r
-    inner join {{ ref('dim_unit') }} as u on u.unit_code = r.unit_code
+    inner join units as u on u.unit_code = r.unit_code
     left join periods as p on p.period_start = r.period_start and p.period_end = r.period_end
     left join portal as pt using (report_id, sheet, row_number)
 )

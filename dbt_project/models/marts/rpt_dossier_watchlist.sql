@@ -7,10 +7,22 @@
 --                least one day before the due day (seed 004 §II.5).
 -- One row per dossier and list; dossier codes only, no personal data.
 {% set early_warning_days = var('early_warning_days', 3) %}
-with as_of as (
+with dossier_versions as (
+    select * from {{ ref('int_dossier_versions') }}
+),
+
+units as (
+    select * from {{ ref('dim_unit') }}
+),
+
+unit_history as (
+    select * from {{ ref('dim_unit_history') }}
+),
+
+as_of as (
     select coalesce(
         {% if var('as_of', '') %}cast('{{ var("as_of") }}' as date){% else %}null{% endif %},
-        (select max(valid_from) from {{ ref('int_dossier_versions') }})
+        (select max(valid_from) from dossier_versions)
     ) as as_of_date
 ),
 
@@ -18,7 +30,7 @@ state as (
     select v.*, a.as_of_date,
         cast(v.due_at as date) as due_day,
         cast(v.finished_at as date) as finished_day
-    from {{ ref('int_dossier_versions') }} as v
+    from dossier_versions as v
     cross join as_of as a
     where v.valid_from <= a.as_of_date and (v.valid_to is null or v.valid_to > a.as_of_date)
       and v.received_at is not null
@@ -66,6 +78,6 @@ select
         else 'too_late'
     end as apology
 from listed as l
-left join {{ ref('dim_unit') }} as u on u.unit_code = l.unit_code
-left join {{ ref('dim_unit_history') }} as h
+left join units as u on u.unit_code = l.unit_code
+left join unit_history as h
     on h.unit_code = l.unit_code and l.as_of_date between h.valid_from and h.valid_until

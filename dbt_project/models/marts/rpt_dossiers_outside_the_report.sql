@@ -3,11 +3,31 @@
 -- Phước whose place in today's Đồng Nai is not verified, decision 0013). They are never
 -- counted under a unit that no longer exists: each such unit is listed here, per period,
 -- with its last day, its successor where the register names one, and why not.
-with outside as (
+with dossier_states as (
+    select * from {{ ref('int_dossier_state_by_period') }}
+),
+
+report_unit_of as (
+    select * from {{ ref('dim_report_unit_of') }}
+),
+
+report_periods as (
+    select * from {{ ref('dim_report_period') }}
+),
+
+units as (
+    select * from {{ ref('dim_unit') }}
+),
+
+crosswalk as (
+    select * from {{ ref('unit_crosswalk_2025') }}
+),
+
+outside as (
     select s.period_id, s.unit_code, count(*) as dossiers
-    from {{ ref('int_dossier_state_by_period') }} as s
+    from dossier_states as s
     where not exists (
-        select 1 from {{ ref('dim_report_unit_of') }} as m
+        select 1 from report_unit_of as m
         where m.period_id = s.period_id and m.unit_code = s.unit_code)
     group by s.period_id, s.unit_code
 )
@@ -24,6 +44,6 @@ select
     coalesce(w.basis, 'the register names no successor') as basis,
     cast(o.dossiers as bigint) as dossiers
 from outside as o
-inner join {{ ref('dim_report_period') }} as p on p.period_id = o.period_id
-left join {{ ref('dim_unit') }} as u on u.unit_code = o.unit_code
-left join {{ ref('unit_crosswalk_2025') }} as w on w.old_code = o.unit_code
+inner join report_periods as p on p.period_id = o.period_id
+left join units as u on u.unit_code = o.unit_code
+left join crosswalk as w on w.old_code = o.unit_code

@@ -3,13 +3,33 @@
 -- when the tier was abolished, or a commune merged into another). Per load, day and unit:
 -- the rows, the unit's last day, and its successor where the register names one (whose
 -- figures the reports then count them under), else why not.
-with named as (
+with dossiers as (
+    select * from {{ ref('stg_portal__dossiers') }}
+),
+
+payments as (
+    select * from {{ ref('stg_portal__payments') }}
+),
+
+units as (
+    select * from {{ ref('dim_unit') }}
+),
+
+crosswalk as (
+    select * from {{ ref('unit_crosswalk_2025') }}
+),
+
+unit_history as (
+    select * from {{ ref('dim_unit_history') }}
+),
+
+named as (
     select 'dossiers' as source, load_id, extract_date, unit_code, count(*) as extract_rows
-    from {{ ref('stg_portal__dossiers') }}
+    from dossiers
     group by load_id, extract_date, unit_code
     union all
     select 'payments', load_id, extract_date, unit_code, count(*)
-    from {{ ref('stg_portal__payments') }}
+    from payments
     group by load_id, extract_date, unit_code
 )
 
@@ -28,8 +48,8 @@ select
     end) as basis,
     cast(n.extract_rows as bigint) as extract_rows
 from named as n
-left join {{ ref('dim_unit') }} as u on u.unit_code = n.unit_code
-left join {{ ref('unit_crosswalk_2025') }} as w on w.old_code = n.unit_code and w.valid_from <= n.extract_date
+left join units as u on u.unit_code = n.unit_code
+left join crosswalk as w on w.old_code = n.unit_code and w.valid_from <= n.extract_date
 where not exists (
-    select 1 from {{ ref('dim_unit_history') }} as h
+    select 1 from unit_history as h
     where h.unit_code = n.unit_code and n.extract_date between h.valid_from and h.valid_until and h.section is not null)

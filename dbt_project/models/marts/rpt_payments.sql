@@ -8,30 +8,54 @@
 -- have a place in the reports then, a unit that ended counting under its successor (seed
 -- unit_crosswalk_2025), so that a year to date that spans the reform is summed under
 -- today's units. A unit with neither counts only in the province's row.
-with span as (
-    select min(extract_date) as first_day, max(extract_date) as last_day from {{ ref('stg_portal__payments') }}
+with payment_extracts as (
+    select * from {{ ref('stg_portal__payments') }}
+),
+
+payments as (
+    select * from {{ ref('fct_payment') }}
+),
+
+unit_history as (
+    select * from {{ ref('dim_unit_history') }}
+),
+
+crosswalk as (
+    select * from {{ ref('unit_crosswalk_2025') }}
+),
+
+dates as (
+    select * from {{ ref('dim_date') }}
+),
+
+units as (
+    select * from {{ ref('dim_unit') }}
+),
+
+span as (
+    select min(extract_date) as first_day, max(extract_date) as last_day from payment_extracts
 ),
 
 paid as (
     select paid_day, unit_code, kind, count(*) as transactions, sum(amount_vnd) as amount_vnd
-    from {{ ref('fct_payment') }}
+    from payments
     where status = 'paid'
     group by paid_day, unit_code, kind
 ),
 
 -- a structure starts wherever the units of the report, their names or places change
 structure_starts as (
-    select valid_from as structure_start from {{ ref('dim_unit_history') }}
+    select valid_from as structure_start from unit_history
     union
-    select valid_until + 1 from {{ ref('dim_unit_history') }} where valid_until < cast('9999-12-31' as date)
+    select valid_until + 1 from unit_history where valid_until < cast('9999-12-31' as date)
     union
-    select valid_from from {{ ref('unit_crosswalk_2025') }}
+    select valid_from from crosswalk
 ),
 
 days as (
     select d.date_day as report_date, d.month_start, d.year_start,
         (select max(s.structure_start) from structure_starts as s where s.structure_start <= d.date_day) as structure_start
-    from {{ ref('dim_date') }} as d
+    from dates as d
     cross join span
     where d.date_day between span.first_day and span.last_day
 ),
@@ -44,14 +68,14 @@ structures as (
 report_units as (
     select s.structure_start, h.unit_code, h.unit_name, h.unit_kind, h.district_code, h.section, h.report_order
     from structures as s
-    inner join {{ ref('dim_unit_history') }} as h
+    inner join unit_history as h
         on h.section is not null and s.structure_start between h.valid_from and h.valid_until
 ),
 
 province as (
     select s.structure_start, coalesce(w.new_code, '70') as unit_code
     from structures as s
-    left join {{ ref('unit_crosswalk_2025') }} as w on w.old_code = '70' and w.valid_from <= s.structure_start
+    left join crosswalk as w on w.old_code = '70' and w.valid_from <= s.structure_start
 ),
 
 -- under which unit of the structure each unit's payments count: itself, else its successor
@@ -60,7 +84,7 @@ counted_under as (
     union all
     select s.structure_start, w.old_code, w.new_code
     from structures as s
-    inner join {{ ref('unit_crosswalk_2025') }} as w on w.valid_from <= s.structure_start
+    inner join crosswalk as w on w.valid_from <= s.structure_start
     inner join report_units as r on r.structure_start = s.structure_start and r.unit_code = w.new_code
     where not exists (
         select 1 from report_units as x where x.structure_start = s.structure_start and x.unit_code = w.old_code)
@@ -148,9 +172,9 @@ from summed as s
 cross join span
 left join report_units as r on r.structure_start = s.structure_start and r.unit_code = s.unit_code
 left join province as v on v.structure_start = s.structure_start and v.unit_code = s.unit_code
-left join {{ ref('dim_unit_history') }} as h
+left join unit_history as h
     on h.unit_code = s.unit_code and s.report_date between h.valid_from and h.valid_until
-left join {{ ref('dim_unit') }} as u on u.unit_code = s.unit_code
+left join units as u on u.unit_code = s.unit_code
 where s.is_reported
   -- a unit with no place in the structure and no successor in it: only the province counts it
   and (r.unit_code is not null or v.unit_code is not null)

@@ -20,6 +20,18 @@ with units as (
     select * from {{ ref('dim_report_period_unit') }}
 ),
 
+dossier_processing as (
+    select * from {{ ref('fct_dossier_processing') }}
+),
+
+unit_rollup as (
+    select * from {{ ref('dim_unit_rollup') }}
+),
+
+report_periods as (
+    select * from {{ ref('dim_report_period') }}
+),
+
 -- the report row each unit adds to in the period: its own; for a commune of a district
 -- (before 2025) its district's; for a land-registration branch the branches' sub-row
 -- under the natural-resources department
@@ -58,7 +70,7 @@ detail as (
         f.period_id, r.row_key,
         {% for m in measures %}cast(sum(f.{{ m }}) as bigint) as {{ m }}{{ ',' if not loop.last }}
         {% endfor %}
-    from {{ ref('fct_dossier_processing') }} as f
+    from dossier_processing as f
     inner join unit_rows as r on r.period_id = f.period_id and r.unit_code = f.unit_code
     group by f.period_id, r.row_key
 ),
@@ -75,8 +87,8 @@ rolled_up as (
     select f.period_id, g.scope, g.scope_code, g.scope_name,
         {% for m in measures %}cast(sum(f.{{ m }}) as bigint) as {{ m }}{{ ',' if not loop.last }}
         {% endfor %}
-    from {{ ref('fct_dossier_processing') }} as f
-    inner join {{ ref('dim_unit_rollup') }} as g on g.period_id = f.period_id and g.unit_code = f.unit_code
+    from dossier_processing as f
+    inner join unit_rollup as g on g.period_id = f.period_id and g.unit_code = f.unit_code
     where g.scope in ('section', 'province')
     group by f.period_id, g.scope, g.scope_code, g.scope_name
 ),
@@ -128,4 +140,4 @@ select
     r.sort_key,
     {{ measures | join(', ') }}
 from report as r
-inner join {{ ref('dim_report_period') }} as p on p.period_id = r.period_id
+inner join report_periods as p on p.period_id = r.period_id

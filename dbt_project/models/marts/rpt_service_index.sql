@@ -2,7 +2,11 @@
 -- (and province). points_scored adds the scored indicators; points_possible is what those
 -- indicators could give; a group with an indicator we hold no data for says so in
 -- missing_indicators instead of pretending it scored zero.
-with groups as (
+with service_index as (
+    select * from {{ ref('fct_service_index') }}
+),
+
+groups as (
     select
         period_id, period_label, period_start, period_end, scope, scope_code, unit_code, unit_name, rule_version,
         group_code, group_name, max(group_max_points) as max_points,
@@ -10,7 +14,7 @@ with groups as (
         sum(case when status = 'scored' then max_points else 0 end) as points_possible,
         string_agg(case when status <> 'scored' then indicator || ' (' || status || ')' end, ', ' order by indicator)
             as missing_indicators
-    from {{ ref('fct_service_index') }}
+    from service_index
     group by period_id, period_label, period_start, period_end, scope, scope_code, unit_code, unit_name, rule_version,
         group_code, group_name
 ),
