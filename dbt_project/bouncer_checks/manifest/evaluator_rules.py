@@ -57,13 +57,15 @@ def _staging_folder(name: str) -> str | None:
 
 @check
 def check_model_staging_directory(model, *, include: str = "^models/staging/"):
-    """Model directories: a staging or base model lives in models/staging/<source>/, the
-    source its name gives (base_<source>__<table>, stg_<source>__<table>)."""
+    """Model directories: a staging model lives in models/staging/<source>/ and a base model
+    in its base/ folder (the evaluator takes a model's type from its closest layer folder),
+    for the source its name gives (stg_<source>__<table>, base_<source>__<table>)."""
     source = _staging_folder(model.name)
     folder = model.original_file_path.rsplit("/", 1)[0]
-    if source is None or folder != f"models/staging/{source}":
-        fail(f"`{model.name}` is in {folder}: a staging model is base_<source>__<table> or stg_<source>__<table> "
-             f"in models/staging/<source>/")
+    expected = None if source is None else f"models/staging/{source}" + ("/base" if model.name.startswith("base_") else "")
+    if folder != expected:
+        fail(f"`{model.name}` is in {folder}: a staging model is stg_<source>__<table> in models/staging/<source>/, "
+             f"a base model base_<source>__<table> in models/staging/<source>/base/")
     for parent in model.depends_on.nodes or []:
         if parent.startswith("source.") and parent.split(".")[-2] != source:
             fail(f"`{model.name}` reads source {'.'.join(parent.split('.')[-2:])}: it is named after source {source}")
