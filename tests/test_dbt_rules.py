@@ -38,7 +38,7 @@ def _node(manifest, name):
 
 
 def _joins_the_load_manifest(manifest):  # as stg_portal__dossiers once did
-    _node(manifest, "stg_portal__dossiers")["depends_on"]["nodes"] += ["source.tthc.ingestion.load_manifest",
+    _node(manifest, "stg_portal__dossiers")["depends_on"]["nodes"] += ["source.tthc.portal.load_manifest",
                                                                         "source.tthc.portal.dossiers"]
 
 
@@ -55,10 +55,9 @@ def _too_many_parents(manifest):  # as the KPI marts once joined seven dimension
         f"model.tthc.{m}" for m in ("dim_unit", "dim_unit_history", "dim_report_period", "dim_report_period_unit")]
 
 
-def _leaf_fanout(manifest):  # three marts that nothing reads, all from one dimension
-    for name in ("fct_online_dossier_rate_by_current_unit", "rpt_dossier_watchlist", "rpt_dossiers_outside_the_report"):
-        manifest["exposures"]["exposure.tthc.bi_users"]["depends_on"]["nodes"].remove(f"model.tthc.{name}")
-        _node(manifest, name)["depends_on"]["nodes"].append("model.tthc.dim_unit")
+def _leaf_fanout(manifest):  # as before rpt_open_findings read them: four marts no model reads, on dim_unit
+    for name in ("rpt_dossier_watchlist", "rpt_dossiers_outside_the_report"):
+        _node(manifest, "rpt_open_findings")["depends_on"]["nodes"].remove(f"model.tthc.{name}")
 
 
 def _no_freshness(manifest):

@@ -1,4 +1,4 @@
-{# The rows of a base model that come from current loads (base_ingestion__loads.is_current),
+{# The rows of a base model that come from current loads (base_portal__loads.is_current),
    one per key and extract day: when an extract repeats a key, its last change wins. The
    one place where "current" is applied; every portal staging model reads through it. #}
 {% macro current_rows(base_model, key_columns, order_by='r.updated_at desc, r.file_row_number desc') -%}
@@ -9,7 +9,7 @@
 (
     select r.*
     from {{ ref(base_model) }} as r
-    inner join {{ ref('base_ingestion__loads') }} as l
+    inner join {{ ref('base_portal__loads') }} as l
         on l.load_id = r.load_id and l.is_current
     qualify row_number() over (
         partition by {{ key_columns | join(', ') }}, r.extract_date order by {{ order_by }}
@@ -22,7 +22,7 @@
 (
     select distinct on ({{ key_columns | join(', ') }}, r.extract_date) r.*
     from {{ ref(base_model) }} as r
-    inner join {{ ref('base_ingestion__loads') }} as l
+    inner join {{ ref('base_portal__loads') }} as l
         on l.load_id = r.load_id and l.is_current
     order by {{ key_columns | join(', ') }}, r.extract_date, {{ order_by }}
 )

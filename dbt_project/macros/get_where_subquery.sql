@@ -11,7 +11,7 @@
     {%- if where -%}
         {%- if '__new_loads__' in where -%}
             {%- set where = where | replace('__new_loads__',
-                'load_id in (select load_id from ' ~ source('ingestion', 'load_manifest') ~ ' where rebuild_pending)') -%}
+                'load_id in (select load_id from ' ~ source('portal', 'load_manifest') ~ ' where rebuild_pending)') -%}
         {%- endif -%}
         {%- if '__changed_dossiers__' in where -%}
             {%- set where = where | replace('__changed_dossiers__',

@@ -5,7 +5,7 @@
 -- A model, not a compile-time query, so that dbt docs and every reader see the lineage
 -- (docs/decisions/0008-incremental-dossier-models.md).
 with flagged_loads as (
-    select * from {{ ref('base_ingestion__loads') }}
+    select * from {{ ref('base_portal__loads') }}
     where rebuild_pending and source_name = 'dossiers'
 ),
 

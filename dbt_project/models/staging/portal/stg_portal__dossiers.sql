@@ -7,7 +7,7 @@ with dossiers as (
 ),
 
 applicant_keys as (
-    select * from {{ ref('base_ingestion__applicant_keys') }}
+    select * from {{ ref('base_portal__applicant_keys') }}
 )
 
 select

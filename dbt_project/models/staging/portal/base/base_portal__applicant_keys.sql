@@ -1,6 +1,6 @@
 -- The pseudonym of each citizen ID number, as the pipeline wrote it (tthc/pii.py).
 with source as (
-    select * from {{ source('ingestion', 'applicant_keys') }}
+    select * from {{ source('portal', 'applicant_keys') }}
 )
 
 select

@@ -2,7 +2,7 @@
 -- definition of the loads staging reads (the filter lives in macro current_rows, on this
 -- column); `rebuild_pending` marks the loads an incremental build must recompute.
 with source as (
-    select * from {{ source('ingestion', 'load_manifest') }}
+    select * from {{ source('portal', 'load_manifest') }}
 )
 
 select
