@@ -20,7 +20,7 @@ import pyarrow as pa
 from openpyxl.utils.exceptions import InvalidFileException
 
 from ingestion.contracts import Column, Contract
-from ingestion.workbook_files import UnreadableWorkbook, check_archive
+from ingestion.workbook_files import UnreadableWorkbook, check_archive, guarded_rows, not_readable
 from warehouse.database import sql_identifier, sql_literal
 
 STAGED = "_staged_file"
@@ -178,14 +178,17 @@ def _xlsx_as_text(path: Path) -> tuple[pa.Table, list[str]]:
     from openpyxl import load_workbook
 
     check_archive(path, MAX_EXTRACT_UNPACKED_BYTES)   # not a zip (a text file, an encrypted workbook), or a zip bomb
-    workbook = load_workbook(path, read_only=True, data_only=True)
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:   # openpyxl raises many types for a broken workbook
+        raise not_readable(exc) from exc
     try:
         sheet = workbook.worksheets[0]
         merged = [ref for ref in merged_ranges(workbook, sheet) if ref_rows(ref)[0] == 1]
         if merged:   # a merged header leaves all but one of its columns unnamed, and shifts nothing visibly
             raise MisshapenHeader([Issue(f"header cells {ref} are merged: give each column its own header cell in "
                                          "row 1 (unmerge them)", column=ref) for ref in merged])
-        rows = sheet.iter_rows(values_only=True)
+        rows = guarded_rows(sheet.iter_rows(values_only=True))
         header = next(rows, None)
         if not header:
             raise ValueError("the first sheet is empty")

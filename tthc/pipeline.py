@@ -43,9 +43,9 @@ class RunSummary:
         out = [f"run {self.run_id}: {len(self.files)} file(s) seen — " + ", ".join(f"{n} {s}" for s, n in sorted(by_status.items()))]
         for f in self.files:
             if f.status == "quarantined":
-                out.append(f"  QUARANTINED {f.path.name}: " + "; ".join(i.describe() for i in f.issues[:3]))
+                out.append(f"  QUARANTINED {f.name}: " + "; ".join(i.describe() for i in f.issues[:3]))
             elif f.note.startswith("ignored unknown headers"):
-                out.append(f"  {f.path.name}: {f.note}")
+                out.append(f"  {f.name}: {f.note}")
         held = {f.load_id for f in self.files if f.status == "held"}
         for load_id, issues in self.quarantined_after_validation.items():
             what = "HELD" if load_id in held else "QUARANTINED"
