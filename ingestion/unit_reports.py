@@ -287,6 +287,8 @@ def _parse_cell(col, raw) -> tuple[object, str | None]:
             return None, f"a count or amount of {len(str(abs(value)))} digits: more than any report holds"
         return value, None
     if col.kind == "percent":
+        if isinstance(raw, bool):            # an Excel TRUE/FALSE cell: Decimal("False") would raise
+            return None, "expected a percentage like 21% or 21,62%, or 'Không nhập'"
         if isinstance(raw, (int, float)):
             return Decimal(str(raw)), None
         text = plain(str(raw)) if not re.search(r"\d", str(raw)) else str(raw).replace(" ", "")
@@ -301,7 +303,7 @@ def _parse_cell(col, raw) -> tuple[object, str | None]:
         return None, "expected a percentage like 21% or 21,62%, or 'Không nhập'"
     if col.kind == "change":
         # since the previous report, in percentage points: "Tăng 3,7%", "Giảm 2,5%", "Bằng", or a number
-        if isinstance(raw, (int, float)):
+        if isinstance(raw, (int, float)) and not isinstance(raw, bool):
             return Decimal(str(raw)), None
         text = unicodedata.normalize("NFC", str(raw)).strip().lower()
         if plain(text) in ("bang", "khong doi"):

@@ -259,3 +259,12 @@ def test_an_error_no_reader_foresaw_quarantines_its_file_and_a_warehouse_error_s
     with pytest.raises(duckdb.IOException):
         ingest(home, {DAY}, "hostile-2")
 
+
+def test_a_true_false_cell_in_a_unit_report_rate_column_is_a_named_cell_issue(tmp_path):
+    """An Excel boolean in a percentage column raised decimal.InvalidOperation (Decimal("False"))."""
+    book = load_workbook(build_workbook(tmp_path / "phu_luc.xlsx", ["000_p2_online_rate"]))
+    book.active["E7"] = False                      # the first unit's "Tỷ lệ (%) xử lý trực tuyến"
+    book.save(path := tmp_path / "rate.xlsx")
+    with pytest.raises(ReportRejected) as rejected:
+        read_workbook(path)
+    assert [(i.row, i.column) for i in rejected.value.issues if "percentage" in i.problem] == [(7, "E (online_rate)")]
