@@ -63,8 +63,12 @@ class Contract:
         return None
 
 
+# invisible characters a header picks up when copied from a web page or a Word document
+INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff"), None) | {0xA0: " "}
+
+
 def _header_key(text: str) -> str:
-    return unicodedata.normalize("NFC", str(text)).strip().lower().replace(" ", "_")
+    return unicodedata.normalize("NFC", str(text)).translate(INVISIBLE).strip().lower().replace(" ", "_")
 
 
 @cache
