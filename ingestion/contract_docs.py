@@ -44,9 +44,11 @@ How a file is read, for every source:
   names would reach the marts as if they were true.
 - A file with the same checksum as one already received is skipped; a changed file for
   a day already loaded replaces that day once it passes the load checks, unless it would
-  lose more than 5 rows and 10% of the day's rows or keys, or empty a column the day has:
-  such a correction is held (`tthc accept LOAD_ID` applies it). An earlier version
-  delivered again becomes the day's data again.
+  lose more than 5 rows and 10% of the day's rows or keys, leave the day with no rows, or
+  lose that many of a column's values (empty it, or blank most of it): such a correction
+  is held (`tthc accept LOAD_ID` applies it). An earlier version delivered again becomes
+  the day's data again. A source delivered whole (the catalogue) is compared the same
+  way, on a new date, with the latest delivery before it.
 """
 
 
@@ -60,6 +62,9 @@ def render() -> str:
             parts.append(f"- Date and timestamp formats accepted: {', '.join(f'`{f}`' for f in c.timestamp_formats)} (local time, Asia/Ho_Chi_Minh)")
         if c.date_order:
             parts.append("- Date order checked: " + "; ".join(f"`{a}` ≤ `{b}`" for a, b in c.date_order))
+        if c.snapshot:
+            parts.append("- Each delivery is the whole source: one that would lose much of the latest current delivery "
+                         "before it (rows, keys or a column's values, as for a correction) is held until accepted")
         for first, second, years, why in c.date_span:
             parts.append(f"- `{second}` at most {years} year(s) after `{first}`, or the file is quarantined: {why}")
         parts.append("\n| column | type | required | header aliases | allowed | description |\n|---|---|---|---|---|---|")
