@@ -177,3 +177,23 @@ def test_a_service_catalogue_delivered_on_a_new_date_is_compared_with_the_one_be
     assert deliver_file(home, "services", later, None, header=list(catalogue[0])).status == "held"
     # a catalogue that changes a little on a new date is its new version
     assert deliver_file(home, "services", later + dt.timedelta(days=1), catalogue[:-2]).status == "current"
+
+
+def test_a_file_quarantined_by_the_load_checks_is_reported_with_its_reason_and_duplicate_key(home):
+    """The run said `QUARANTINED dossiers_….csv: ` with no reason, and named the duplicated
+    key's column `_load_id,dossier_code` without its value."""
+    from tthc.pipeline import RunSummary
+
+    rows = rows_of(home.landing / "dossiers" / f"dossiers_{DAY}.csv")
+    twin = {**rows[4], "status": "7" if rows[4]["status"] != "7" else "4"}    # the same dossier, another state
+    write_rows(home.landing / "dossiers" / f"dossiers_{DAY}.csv", [*rows[:20], twin, *rows[20:]])
+    files = ingest(home, {DAY}, "r")
+    summary = RunSummary("r", files, validate_loads(home, "r", echo=lambda *_: None))
+    settle(home, files)
+    (bad,) = [f for f in files if f.status == "quarantined"]
+    assert [(i.row_number, i.column, i.value) for i in bad.issues] == [
+        (5, "dossier_code", rows[4]["dossier_code"]), (21, "dossier_code", rows[4]["dossier_code"])]
+    assert "the same dossier_code is on more than one row" in bad.issues[0].problem
+    (line,) = [line for line in summary.lines() if "QUARANTINED" in line]
+    assert line.startswith(f"  QUARANTINED dossiers_{DAY}.csv ({bad.load_id}, load checks): row 5 (line 6), "
+                           "column dossier_code: fails check key_unique_in_extract") and repr(rows[4]["dossier_code"]) in line
