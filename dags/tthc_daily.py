@@ -79,7 +79,7 @@ def tthc_daily():
         day = extract_date(logical_date)
         outcomes = ingest_files(paths(), {day}, run_id)
         for o in outcomes:
-            print(f"{o.path.name}: {o.status} {o.note}".rstrip())
+            print(f"{o.name}: {o.status} {o.note}".rstrip())
             for issue in o.issues:
                 print(f"  {issue.describe()}")
         return {"extract_date": day.isoformat(), **{s: sum(o.status == s for o in outcomes) for s in ("pending", "skipped", "quarantined")}}

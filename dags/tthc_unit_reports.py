@@ -40,6 +40,7 @@ def tthc_unit_reports():
                  pool="default_pool", retries=0)
     def wait_for_unit_report() -> PokeReturnValue:
         """A workbook in landing/unit_reports/ that the warehouse has not loaded."""
+        from ingestion.file_names import readable
         from ingestion.unit_report_loader import new_reports
         from tthc.config import paths
         from warehouse.database import connect
@@ -47,7 +48,7 @@ def tthc_unit_reports():
         p = paths()
         p.ensure()
         with connect(p.warehouse) as con:
-            found = [r.name for r in new_reports(con, p.landing)]
+            found = [readable(r.name) for r in new_reports(con, p.landing)]
         return PokeReturnValue(is_done=bool(found), xcom_value=found)
 
     @task(outlets=[UNIT_REPORTS])
@@ -56,7 +57,7 @@ def tthc_unit_reports():
         from tthc.pipeline import ingest_unit_reports
 
         outcomes = ingest_unit_reports(paths(), run_id)
-        return {o.path.name: {"status": o.status, "findings": o.findings, "unresolved": len(o.unresolved)} for o in outcomes}
+        return {o.name: {"status": o.status, "findings": o.findings, "unresolved": len(o.unresolved)} for o in outcomes}
 
     @task
     def build(_loaded: dict) -> None:

@@ -70,7 +70,8 @@ def validate(gx_project: Path, suite_name: str, frame: pd.DataFrame, checks: lis
     for r in validation.results:
         check = next(c for c in checks if c.name == r.expectation_config.meta["check"])
         details = r.result or {}
-        kept = {*id_columns, check.kwargs.get("column")}   # the ids, and the failing value of a one-column check
+        # the ids, and the failing value of a one-column check or the values of a compound key
+        kept = {*id_columns, check.kwargs.get("column"), *check.kwargs.get("column_list", [])}
         rows = [{k: _plain(v) for k, v in row.items() if k in kept} for row in details.get("unexpected_index_list") or []]
         outcomes.append(CheckOutcome(check, bool(r.success), int(details.get("element_count") or len(frame)),
                                      int(details.get("unexpected_count") or len(rows)), rows))

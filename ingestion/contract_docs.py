@@ -17,12 +17,21 @@ How a file is read, for every source:
 
 - One file per source and extract day, named `<source>_YYYY-MM-DD.csv` (or `.xlsx`) in
   `landing/<source>/`. Files are never changed by the platform.
-- Headers are matched to columns by name or alias, ignoring case, spaces and Unicode
-  form. Unknown headers are ignored (and named in the run's output); a missing required
-  column quarantines the file, and so does a header row that would be read wrong: a
-  header given twice, values in a column without a header, merged header cells (.xlsx).
+- Headers are matched to columns by name or alias, ignoring case, spaces (no-break
+  spaces too), zero-width characters and Unicode form. Unknown headers are ignored (and
+  named in the run's output); a missing required column quarantines the file, and so does
+  a header row that would be read wrong: a header given twice, values in a column without
+  a header, merged header cells (.xlsx).
+- An .xlsx is read from its first sheet, which must be visible and the only one holding
+  data; formula cells must carry their stored values (a workbook saved by Excel does; one
+  written by a tool that does not calculate is quarantined: open and save it in Excel, or
+  paste values). A workbook that cannot be parsed is quarantined, not guessed.
 - Empty cells are nulls. Text is normalised to Unicode NFC. Booleans are `1`, `0`,
-  `true` or `false`. Integers are plain digits.
+  `true` or `false`. Integers are plain digits, with an optional sign: `9.5`, `150.000`,
+  `1e3` are refused, not rounded. Dates have four-digit years: a year before 1990 (what
+  `20/12/21` reads as) quarantines the file.
+- A file whose name is not UTF-8 (saved in a legacy code page) is quarantined under its
+  name with the bytes escaped (`b\\xe1n` for the Latin-1 á): rename it.
 - A value that does not parse, or an empty required value, quarantines the whole file
   with a report naming each row (1 = first row under the header), column and value.
 - A CSV that cannot be read (not UTF-8, another delimiter, a line whose fields do not
@@ -35,9 +44,11 @@ How a file is read, for every source:
   names would reach the marts as if they were true.
 - A file with the same checksum as one already received is skipped; a changed file for
   a day already loaded replaces that day once it passes the load checks, unless it would
-  lose more than 5 rows and 10% of the day's rows or keys, or empty a column the day has:
-  such a correction is held (`tthc accept LOAD_ID` applies it). An earlier version
-  delivered again becomes the day's data again.
+  lose more than 5 rows and 10% of the day's rows or keys, leave the day with no rows, or
+  lose that many of a column's values (empty it, or blank most of it): such a correction
+  is held (`tthc accept LOAD_ID` applies it). An earlier version delivered again becomes
+  the day's data again. A source delivered whole (the catalogue) is compared the same
+  way, on a new date, with the latest delivery before it.
 """
 
 
@@ -51,6 +62,9 @@ def render() -> str:
             parts.append(f"- Date and timestamp formats accepted: {', '.join(f'`{f}`' for f in c.timestamp_formats)} (local time, Asia/Ho_Chi_Minh)")
         if c.date_order:
             parts.append("- Date order checked: " + "; ".join(f"`{a}` ≤ `{b}`" for a, b in c.date_order))
+        if c.snapshot:
+            parts.append("- Each delivery is the whole source: one that would lose much of the latest current delivery "
+                         "before it (rows, keys or a column's values, as for a correction) is held until accepted")
         for first, second, years, why in c.date_span:
             parts.append(f"- `{second}` at most {years} year(s) after `{first}`, or the file is quarantined: {why}")
         parts.append("\n| column | type | required | header aliases | allowed | description |\n|---|---|---|---|---|---|")

@@ -50,6 +50,8 @@ class Contract:
     columns: tuple[Column, ...] = field(default_factory=tuple)
     # (first, second, years, why): second at most that many years after first, checked in SQL while staging
     date_span: tuple[tuple[str, str, int, str], ...] = ()
+    # each delivery is the whole source (the catalogue), not a day's changes: a new date is compared with the one before
+    snapshot: bool = False
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -63,8 +65,12 @@ class Contract:
         return None
 
 
+# invisible characters a header picks up when copied from a web page or a Word document
+INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff"), None) | {0xA0: " "}
+
+
 def _header_key(text: str) -> str:
-    return unicodedata.normalize("NFC", str(text)).strip().lower().replace(" ", "_")
+    return unicodedata.normalize("NFC", str(text)).translate(INVISIBLE).strip().lower().replace(" ", "_")
 
 
 @cache
@@ -93,6 +99,7 @@ def load_contract(source: str) -> Contract:
         timestamp_formats=tuple(spec["timestamp_formats"]),
         date_order=tuple(tuple(pair) for pair in spec.get("date_order", ())), columns=columns,
         date_span=tuple((s["first"], s["second"], int(s["years"]), s["why"]) for s in spec.get("date_span", ())),
+        snapshot=bool(spec.get("snapshot", False)),
     )
 
 

@@ -32,6 +32,7 @@ import duckdb
 
 from ingestion.contracts import load_contract
 from ingestion.corrections import Comparison
+from ingestion.file_names import NOT_UTF8, is_utf8, readable
 from ingestion.reader import Issue, stage_file
 
 AMBIGUOUS = "more than one file for this source and day"
@@ -46,6 +47,11 @@ class FileOutcome:
     rows: int = 0
     issues: list[Issue] = field(default_factory=list)
     note: str = ""
+
+    @property
+    def name(self) -> str:
+        """The file's name as printable text (a name that is not UTF-8 shows its bytes escaped)."""
+        return readable(self.path.name)
 
 
 def landed_files(landing: Path, source: str) -> list[Path]:
@@ -88,7 +94,7 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, run_id: s
     with any, the file is ambiguous and quarantined rather than guessed."""
     contract = load_contract(source)
     if path.is_symlink():                 # never followed: it could point anywhere on the machine
-        sha = hashlib.sha256(f"symlink:{os.readlink(path)}".encode()).hexdigest()
+        sha = hashlib.sha256(f"symlink:{readable(os.readlink(path))}".encode()).hexdigest()
     else:
         sha = sha256_of(path)
     extract_date = extract_date_of(path)
@@ -107,16 +113,17 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, run_id: s
 
     issues: list[Issue] = []
     staged = None
-    if path.is_symlink():
-        issues.append(Issue(f"a symbolic link (to {os.readlink(path)}), not a delivered file: not followed; "
+    if not is_utf8(path.name):            # DuckDB and the report cannot hold it: quarantined under an escaped name
+        issues.append(Issue(NOT_UTF8, value=readable(path.name)))
+    elif path.is_symlink():
+        issues.append(Issue(f"a symbolic link (to {readable(os.readlink(path))}), not a delivered file: not followed; "
                             "deliver the file itself"))
     elif extract_date is None or match["source"].lower() != source:
         issues.append(Issue(f"file name does not follow the contract: expected {contract.file_name}"))
     elif same_day:
         issues.append(Issue(f"{AMBIGUOUS} ({', '.join(p.name for p in same_day)}): keep one"))
     else:
-        staged = stage_file(con, path, contract)
-        issues = staged.issues
+        staged, issues = _staged(con, path, contract)
 
     con.begin()
     try:
@@ -125,7 +132,7 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, run_id: s
         if issues:
             con.executemany(
                 "insert into raw.quarantine_issues values (?, ?, ?, ?, ?, ?, ?)",
-                [(load_id, source, path.name, i.row_number, i.column, i.value, i.problem) for i in issues],
+                [(load_id, source, readable(path.name), i.row_number, i.column, i.value, i.problem) for i in issues],
             )
         else:
             con.execute(
@@ -142,6 +149,27 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, run_id: s
         return FileOutcome(path, "quarantined", load_id, issues=issues)
     note = f"ignored unknown headers: {', '.join(staged.ignored_headers)}" if staged.ignored_headers else ""
     return FileOutcome(path, "pending", load_id, rows=staged.row_count, note=note)
+
+
+# errors of the warehouse itself (a disk full, a broken transaction): they must stop the run, not quarantine a file
+WAREHOUSE_ERRORS = (duckdb.IOException, duckdb.OutOfMemoryException, duckdb.FatalException, duckdb.InternalException,
+                    duckdb.TransactionException)
+
+
+def _staged(con: duckdb.DuckDBPyConnection, path: Path, contract) -> tuple[object, list[Issue]]:
+    """Read the file; whatever fails while reading it quarantines this file, with the error,
+    and the run goes on to the next one."""
+    try:
+        staged = stage_file(con, path, contract)
+    except WAREHOUSE_ERRORS:
+        raise
+    except Exception as exc:
+        return None, [Issue(f"could not be read: {type(exc).__name__}: {_first_line(exc)}")]
+    return staged, staged.issues
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else "no message"
 
 
 def _only_ambiguous(con: duckdb.DuckDBPyConnection, load_id: str) -> bool:
@@ -225,7 +253,7 @@ def _record(con, load_id, source, extract_date, path, sha, rows, status, reason,
     con.execute(
         "insert into raw.load_manifest (load_id, source, extract_date, file_name, file_path, file_sha256, "
         "file_bytes, row_count, status, reason, received_at, run_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [load_id, source, extract_date or dt.date.min, path.name, str(path), sha, path.stat().st_size,
+        [load_id, source, extract_date or dt.date.min, readable(path.name), readable(path), sha, path.lstat().st_size,
          rows, status, reason, dt.datetime.now(), run_id],
     )
 
@@ -243,10 +271,10 @@ def write_quarantine_report(quarantine_dir: Path, source: str, path: Path, load_
     folder = quarantine_dir / source
     folder.mkdir(parents=True, exist_ok=True)
     if path.exists() and not path.is_symlink():
-        shutil.copy2(path, folder / f"{load_id}{path.suffix}")
+        shutil.copy2(path, folder / f"{load_id}{readable(path.suffix)}")
     report = folder / f"{load_id}.report.txt"
     lines = [
-        f"File:      {path}",
+        f"File:      {readable(path)}",
         f"Source:    {source}",
         f"Load id:   {load_id}",
         f"SHA-256:   {sha}",

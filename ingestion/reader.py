@@ -20,13 +20,14 @@ import pyarrow as pa
 from openpyxl.utils.exceptions import InvalidFileException
 
 from ingestion.contracts import Column, Contract
-from ingestion.workbook_files import UnreadableWorkbook, check_archive
+from ingestion.workbook_files import UnreadableWorkbook, check_archive, guarded_rows, not_readable
 from warehouse.database import sql_identifier, sql_literal
 
 STAGED = "_staged_file"
 MAX_ISSUES_PER_CHECK = 200  # enough to read and fix; the count of all of them is kept
 XLSX_BATCH_ROWS = 50_000
 MAX_EXTRACT_UNPACKED_BYTES = 4 * 1024**3   # a national day's extract fits; the packing ratio stops bombs
+EARLIEST_YEAR = 1990   # no date of the portals is older; an earlier one is a two-digit year read as is
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ class StagedFile:
 def stage_file(con: duckdb.DuckDBPyConnection, path: Path, contract: Contract) -> StagedFile:
     try:
         headers, delivered = _read_as_text(con, path)
-    except MisshapenHeader as exc:
+    except Refused as exc:
         return StagedFile(0, "", exc.issues)
     except (duckdb.Error, ValueError, OSError, KeyError, zipfile.BadZipFile, InvalidFileException,
             UnreadableWorkbook) as exc:  # unreadable: the whole file is the issue
@@ -106,6 +107,12 @@ def stage_file(con: duckdb.DuckDBPyConnection, path: Path, contract: Contract) -
                 con, f"{raw} is not null and {parsed} is null", col.name, mapping[col.name],
                 f"is not a valid {col.type}{_expected(col, contract)}",
             )
+        if col.type in ("timestamp", "date"):
+            # %Y reads "20/12/21" as the year 21: a two-digit year parses, silently wrong
+            issues += _rows_where(
+                con, f"{parsed} < date '{EARLIEST_YEAR}-01-01'", col.name, mapping[col.name],
+                f"has a year before {EARLIEST_YEAR}: write four-digit years (20/12/2021, not 20/12/21)",
+            )
     for first, second, years, why in contract.date_span:
         # here, not in the pandas frame of the load checks: a year-9999 date is plain SQL arithmetic
         if first in parsed_of and second in parsed_of:
@@ -117,7 +124,9 @@ def stage_file(con: duckdb.DuckDBPyConnection, path: Path, contract: Contract) -
     return StagedFile(row_count, select_typed, issues, ignored)
 
 
-class MisshapenHeader(ValueError):
+class Refused(ValueError):
+    """A file refused before its rows are read (its header or its workbook would be read wrong), with the issues."""
+
     def __init__(self, issues: list[Issue]):
         self.issues = issues
         super().__init__("; ".join(i.describe() for i in issues))
@@ -178,14 +187,23 @@ def _xlsx_as_text(path: Path) -> tuple[pa.Table, list[str]]:
     from openpyxl import load_workbook
 
     check_archive(path, MAX_EXTRACT_UNPACKED_BYTES)   # not a zip (a text file, an encrypted workbook), or a zip bomb
-    workbook = load_workbook(path, read_only=True, data_only=True)
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:   # openpyxl raises many types for a broken workbook
+        raise not_readable(exc) from exc
     try:
         sheet = workbook.worksheets[0]
-        merged = [ref for ref in merged_ranges(workbook, sheet) if ref_rows(ref)[0] == 1]
+        _check_sheets(workbook.worksheets)
+        merges, formulas = scan_sheet_xml(workbook, sheet)
+        merged = [ref for ref in merges if ref_rows(ref)[0] == 1]
         if merged:   # a merged header leaves all but one of its columns unnamed, and shifts nothing visibly
-            raise MisshapenHeader([Issue(f"header cells {ref} are merged: give each column its own header cell in "
-                                         "row 1 (unmerge them)", column=ref) for ref in merged])
-        rows = sheet.iter_rows(values_only=True)
+            raise Refused([Issue(f"header cells {ref} are merged: give each column its own header cell in "
+                                 "row 1 (unmerge them)", column=ref) for ref in merged])
+        if formulas:   # read as empty cells: the values Excel shows are not in the file
+            shown = ", ".join(formulas[:10]) + (f" (and {len(formulas) - 10} more)" if len(formulas) > 10 else "")
+            raise Refused([Issue(f"formulas without stored values in sheet {sheet.title!r}: open and save the file "
+                                 "in Excel, or paste values", value=shown)])
+        rows = guarded_rows(sheet.iter_rows(values_only=True))
         header = next(rows, None)
         if not header:
             raise ValueError("the first sheet is empty")
@@ -206,18 +224,50 @@ def _xlsx_as_text(path: Path) -> tuple[pa.Table, list[str]]:
 
 
 MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+\d+(?::[A-Z]+\d+)?)"')
+# a formula cell and its cached value: <c r="I2"><f>H2+7</f><v>44550</v></c>; saved by a tool that
+# does not calculate, the value is missing (<v/>, or no <v>) and read-only openpyxl reads an empty cell
+FORMULA_CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*?)\br="([A-Z]+\d+)"([^>]*)>\s*<(?:\w+:)?f\b[^>]*?(?:/>|>[^<]*</(?:\w+:)?f>)'
+                          rb'\s*(<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>|<(?:\w+:)?v>)?')
+OVERLAP = 8192   # a tag cut between two chunks is found whole in the next block
 
 
-def merged_ranges(workbook, sheet) -> list[str]:
-    """The sheet's merged ranges ("A1:B1"), which read-only openpyxl does not give: found in
-    the sheet's XML, streamed (its <mergeCells> come after every row)."""
-    found, tail = [], b""
+def scan_sheet_xml(workbook, sheet) -> tuple[list[str], list[str]]:
+    """What read-only openpyxl does not give, found in the sheet's XML, streamed: its merged
+    ranges ("A1:B1", after every row) and its formula cells without a stored value ("I2")."""
+    merged, uncached, tail = [], [], b""
     with workbook._archive.open(sheet._worksheet_path) as xml:
         for chunk in iter(lambda: xml.read(1 << 20), b""):
-            block = tail + chunk          # a tag cut between chunks is found in the next block
-            found += [m.decode() for m in MERGE_CELL.findall(block)]
-            tail = block[-200:]
-    return list(dict.fromkeys(found))
+            block = tail + chunk
+            merged += [m.decode() for m in MERGE_CELL.findall(block)]
+            uncached += [m.group(2).decode() for m in FORMULA_CELL.finditer(block) if _no_stored_value(m)]
+            tail = block[-OVERLAP:]
+    return list(dict.fromkeys(merged)), list(dict.fromkeys(uncached))
+
+
+def _no_stored_value(match: re.Match) -> bool:
+    value = match.group(4)
+    if value is None or value.endswith(b"/>"):      # no <v>, or <v/>
+        return True
+    if b"</" in value:     # <v></v>: a stored empty text for a text formula (t="str"); otherwise nothing stored
+        return b't="str"' not in match.group(1) + match.group(3)
+    return False           # <v>…: a stored value
+
+
+def _check_sheets(sheets) -> None:
+    """The first sheet is read: refuse a workbook where that is not the data a person sees."""
+    first = sheets[0]
+    if first.sheet_state != "visible":
+        raise Refused([Issue(f"the first sheet {first.title!r} is {first.sheet_state}: the extract is read from "
+                             "the first sheet; delete it or make the data sheet the first, visible one",
+                             value=", ".join(f"{ws.title} ({ws.sheet_state})" for ws in sheets))])
+    filled = [ws.title for ws in sheets if _holds_data(ws)]
+    if len(filled) > 1:
+        raise Refused([Issue(f"more than one sheet holds data ({', '.join(repr(t) for t in filled)}): which one is "
+                             "the extract is not guessed; deliver the extract alone in one sheet")])
+
+
+def _holds_data(ws) -> bool:
+    return any(v is not None for row in guarded_rows(ws.iter_rows(values_only=True)) for v in row)
 
 
 def ref_rows(ref: str) -> tuple[int, int]:
@@ -247,8 +297,8 @@ def _cell_text(value: object) -> str | None:
 def _parse(col: Column, raw: str, timestamp_formats: tuple[str, ...]) -> str:
     if col.type == "text":
         return f"nfc_normalize({raw})"
-    if col.type == "integer":
-        return f"try_cast({raw} as bigint)"
+    if col.type == "integer":   # plain digits: a cast would round 9.5, and read 150.000 (150 000 VND) as 150
+        return f"(case when regexp_full_match({raw}, '[+-]?[0-9]+') then try_cast({raw} as bigint) end)"
     if col.type == "boolean":
         return f"(case lower({raw}) when '1' then true when 'true' then true when '0' then false when 'false' then false end)"
     formats = ", ".join(sql_literal(f) for f in timestamp_formats)
@@ -261,6 +311,8 @@ def _expected(col: Column, contract: Contract) -> str:
         return " (formats: " + ", ".join(contract.timestamp_formats) + ")"
     if col.type == "boolean":
         return " (1, 0, true or false)"
+    if col.type == "integer":
+        return " (plain digits: no decimals, thousands separators or exponent)"
     return ""
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 from openpyxl.utils import get_column_letter
 
+from ingestion.file_names import NOT_UTF8, is_utf8, readable
 from ingestion.report_context import sidecar
 from ingestion.unit_reports import ReportRejected, ReportTable, ReportWaiting, read_workbook
 from ingestion.workbook_files import SUFFIXES
@@ -36,6 +37,11 @@ class ReportOutcome:
     findings: int = 0
 
     @property
+    def name(self) -> str:
+        """The file's name as printable text (a name that is not UTF-8 shows its bytes escaped)."""
+        return readable(self.path.name)
+
+    @property
     def unresolved(self) -> list[str]:
         return [f"sheet {t.sheet!r} row {r.row_number}: {r.resolution.message}" for t in self.tables for r in t.unresolved]
 
@@ -48,7 +54,7 @@ class ReportOutcome:
             return []
         sheets = ", ".join(f"{t.sheet} ({t.layout.name}, {t.period_start or '…'} – {t.period_end}"
                            f"{' as given' if t.period_from == 'given' else ''}, {len(t.rows)} rows)" for t in self.tables)
-        out = [f"unit report {self.path.name}: {sheets}; {self.findings} finding(s)"]
+        out = [f"unit report {self.name}: {sheets}; {self.findings} finding(s)"]
         for t in self.tables:
             out.append(f"  {t.sheet}: columns {t.recognised()}" + (
                 f"; ignored {', '.join(repr(t.match.headings[j]) for j in t.match.ignored)}" if t.match.ignored else "")
@@ -88,8 +94,9 @@ def load_report(con: duckdb.DuckDBPyConnection, path: Path, run_id: str, quarant
     # a waiting workbook is read again at every run: a name the office has confirmed since lets it load
     if seen and seen[0][0] != "waiting":
         return ReportOutcome(path, "skipped", "already loaded")
+    name = readable(path.name)     # DuckDB cannot store a name that is not UTF-8: its bytes escaped
     try:
-        tables = read_workbook(path)
+        tables = _read(path)
     except ReportWaiting as waiting:
         missing = "; ".join(waiting.missing)
         if seen and seen[0][1] == missing:
@@ -98,9 +105,9 @@ def load_report(con: duckdb.DuckDBPyConnection, path: Path, run_id: str, quarant
         try:
             con.execute("delete from raw.unit_report_files where report_id = ?", [report_id])
             con.execute("insert into raw.unit_report_files values (?, ?, ?, 'waiting', ?, ?, ?)",
-                        [report_id, path.name, str(path), missing, now, run_id])
-            con.execute("delete from audit.unit_reports_waiting where file_name = ?", [path.name])
-            con.execute("insert into audit.unit_reports_waiting values (?, ?, ?, ?)", [report_id, path.name, missing, now])
+                        [report_id, name, readable(path), missing, now, run_id])
+            con.execute("delete from audit.unit_reports_waiting where file_name = ?", [name])
+            con.execute("insert into audit.unit_reports_waiting values (?, ?, ?, ?)", [report_id, name, missing, now])
             con.execute("commit")
         except BaseException:
             con.execute("rollback")
@@ -112,17 +119,17 @@ def load_report(con: duckdb.DuckDBPyConnection, path: Path, run_id: str, quarant
         con.execute("begin")  # the file and its issues together: a retry must not find one without the other
         try:
             con.execute("insert into raw.unit_report_files values (?, ?, ?, 'rejected', ?, ?, ?)",
-                        [report_id, path.name, str(path), rejected.reason, now, run_id])
+                        [report_id, name, readable(path), rejected.reason, now, run_id])
             _insert_many(con, "insert into raw.unit_report_issues values (?, ?, ?, ?, ?, ?, ?)", [
-                (report_id, path.name, i.sheet, i.row, i.column, i.value, i.problem) for i in rejected.issues])
+                (report_id, name, i.sheet, i.row, i.column, i.value, i.problem) for i in rejected.issues])
             con.execute("commit")
         except BaseException:
             con.execute("rollback")
             raise
         folder = quarantine / FOLDER
         folder.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(path, folder / f"{report_id[:12]}-{path.name}")
-        (folder / f"{report_id[:12]}-{path.name}.report.txt").write_text(str(rejected) + "\n", encoding="utf-8")
+        shutil.copy2(path, folder / f"{report_id[:12]}-{name}")
+        (folder / f"{report_id[:12]}-{name}.report.txt").write_text(str(rejected) + "\n", encoding="utf-8")
         return ReportOutcome(path, "rejected", str(rejected))
 
     outcome = ReportOutcome(path, "loaded", tables=tables)
@@ -130,10 +137,10 @@ def load_report(con: duckdb.DuckDBPyConnection, path: Path, run_id: str, quarant
     try:
         con.execute("delete from raw.unit_report_files where report_id = ? and status = 'waiting'", [report_id])
         con.execute("update raw.unit_report_files set status = 'superseded', reason = 'a newer file of this name came' "
-                    "where file_name = ? and status in ('loaded', 'waiting')", [path.name])
-        con.execute("delete from audit.unit_reports_waiting where file_name = ?", [path.name])
+                    "where file_name = ? and status in ('loaded', 'waiting')", [name])
+        con.execute("delete from audit.unit_reports_waiting where file_name = ?", [name])
         con.execute("insert into raw.unit_report_files values (?, ?, ?, 'loaded', null, ?, ?)",
-                    [report_id, path.name, str(path), now, run_id])
+                    [report_id, name, readable(path), now, run_id])
         for t in tables:
             _store(con, report_id, t)
             outcomes, findings = check_report(gx_project, t)
@@ -144,7 +151,7 @@ def load_report(con: duckdb.DuckDBPyConnection, path: Path, run_id: str, quarant
             outcome.findings += len(findings)
             # every cell decoded from a legacy font encoding, so that the office sees what was read
             _insert_many(con, "insert into audit.unit_report_findings values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
-                (report_id, path.name, t.sheet, c.row, get_column_letter(c.column), f"decoded_from_{c.encoding.lower()}",
+                (report_id, name, t.sheet, c.row, get_column_letter(c.column), f"decoded_from_{c.encoding.lower()}",
                  c.text, c.text, c.found, None, now) for c in t.converted])
             outcome.findings += len(t.converted)
         con.execute("commit")
@@ -152,6 +159,19 @@ def load_report(con: duckdb.DuckDBPyConnection, path: Path, run_id: str, quarant
         con.execute("rollback")
         raise
     return outcome
+
+
+def _read(path: Path) -> list[ReportTable]:
+    """The workbook's tables. Whatever fails while reading one file rejects that file, with
+    the error, and the run goes on; the warehouse's own errors are not caught here."""
+    if not is_utf8(path.name):
+        raise ReportRejected(path, NOT_UTF8)
+    try:
+        return read_workbook(path)
+    except (ReportRejected, ReportWaiting, ValueError):
+        raise
+    except Exception as exc:
+        raise ReportRejected(path, f"could not be read: {type(exc).__name__}: {exc}") from exc
 
 
 def _store(con: duckdb.DuckDBPyConnection, report_id: str, t: ReportTable) -> None:

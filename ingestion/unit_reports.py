@@ -31,7 +31,8 @@ from ingestion.legacy_text import Conversion, decode_cells
 from ingestion.report_context import Given, find_period, find_sender, given_for
 from ingestion.report_layouts import Layout, LayoutMatch, best_match
 from ingestion.unit_names import DISTRICT_TYPES, Resolution, plain, register, split_type
-from ingestion.workbook_files import Sheet, UnreadableWorkbook, read_sheets
+from ingestion.file_names import readable
+from ingestion.workbook_files import Sheet, UnreadableWorkbook, not_readable, read_sheets
 
 SECTION_STT = re.compile(r"^(?:[A-Z]|[IVX]+)\.?$")
 DETAIL_STT = re.compile(r"^\d+(?:\.\d+)*\.?$")
@@ -44,7 +45,7 @@ MAX_PERCENT = Decimal(10**6)  # rates and changes, in percent
 class ReportRejected(Exception):
     def __init__(self, file: Path, reason: str, issues: list["CellIssue"] | None = None):
         self.file, self.reason, self.issues = file, reason, issues or []
-        lines = [f"{file.name}: {reason}"] + [f"  {i.describe()}" for i in self.issues[:20]]
+        lines = [f"{readable(file.name)}: {reason}"] + [f"  {i.describe()}" for i in self.issues[:20]]
         if len(self.issues) > 20:
             lines.append(f"  … and {len(self.issues) - 20} more")
         super().__init__("\n".join(lines))
@@ -116,6 +117,8 @@ def read_workbook(path: Path) -> list[ReportTable]:
         sheets = read_sheets(path)
     except UnreadableWorkbook as exc:
         raise ReportRejected(path, str(exc)) from exc
+    except Exception as exc:   # a parser failure not met before: the file's verdict, not the run's end
+        raise ReportRejected(path, str(not_readable(exc))) from exc
     given = given_for(path)
     tables, issues, unmatched, waiting = [], [], [], []
     for sheet in sheets:
@@ -284,6 +287,8 @@ def _parse_cell(col, raw) -> tuple[object, str | None]:
             return None, f"a count or amount of {len(str(abs(value)))} digits: more than any report holds"
         return value, None
     if col.kind == "percent":
+        if isinstance(raw, bool):            # an Excel TRUE/FALSE cell: Decimal("False") would raise
+            return None, "expected a percentage like 21% or 21,62%, or 'Không nhập'"
         if isinstance(raw, (int, float)):
             return Decimal(str(raw)), None
         text = plain(str(raw)) if not re.search(r"\d", str(raw)) else str(raw).replace(" ", "")
@@ -298,7 +303,7 @@ def _parse_cell(col, raw) -> tuple[object, str | None]:
         return None, "expected a percentage like 21% or 21,62%, or 'Không nhập'"
     if col.kind == "change":
         # since the previous report, in percentage points: "Tăng 3,7%", "Giảm 2,5%", "Bằng", or a number
-        if isinstance(raw, (int, float)):
+        if isinstance(raw, (int, float)) and not isinstance(raw, bool):
             return Decimal(str(raw)), None
         text = unicodedata.normalize("NFC", str(raw)).strip().lower()
         if plain(text) in ("bang", "khong doi"):

@@ -29,6 +29,23 @@ class UnreadableWorkbook(Exception):
     """The file is not a workbook we may read; the message says why."""
 
 
+def not_readable(exc: BaseException) -> UnreadableWorkbook:
+    """A workbook parser's failure (openpyxl raises ParseError for malformed sheet XML,
+    IndexError for a shared string that does not exist, and many more) as the verdict."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return UnreadableWorkbook(f"not a readable workbook: {type(exc).__name__}{': ' + text if text else ''}")
+
+
+def guarded_rows(rows):
+    """The rows of an openpyxl sheet, whose parse errors surface only while iterating."""
+    try:
+        yield from rows
+    except UnreadableWorkbook:
+        raise
+    except Exception as exc:
+        raise not_readable(exc) from exc
+
+
 @dataclass
 class Sheet:
     title: str
@@ -71,7 +88,10 @@ def _read_xlsx(path: Path) -> list[Sheet]:
         sheets = [Sheet(ws.title, _xlsx_rows(ws)) for ws in book.worksheets]
     finally:
         book.close()
-    full = openpyxl.load_workbook(path, data_only=True)   # within the limits now: for the merged ranges
+    try:
+        full = openpyxl.load_workbook(path, data_only=True)   # within the limits now: for the merged ranges
+    except Exception as exc:
+        raise not_readable(exc) from exc
     try:
         for sheet, ws in zip(sheets, full.worksheets):
             sheet.merges = [(m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges]
@@ -97,7 +117,7 @@ def check_archive(path: Path, max_unpacked: int = MAX_UNPACKED_BYTES) -> None:
 
 def _xlsx_rows(ws) -> list[tuple[int, list]]:
     rows = []
-    for number, row in enumerate(ws.iter_rows(), start=1):
+    for number, row in enumerate(guarded_rows(ws.iter_rows()), start=1):
         if number > MAX_ROWS:
             raise UnreadableWorkbook(f"sheet {ws.title!r} has more than {MAX_ROWS:,} rows")
         values = [_xlsx_cell(c) for c in row]

@@ -115,3 +115,85 @@ def test_a_file_quarantined_for_its_twin_loads_once_alone(home):
     assert loaded.status == "current" and current_rows(home) == len(rows)
     with duckdb.connect(str(home.warehouse), read_only=True) as con:
         assert con.execute("select count(*) from raw.quarantine_issues where load_id = ?", [loaded.load_id]).fetchone() == (0,)
+
+
+def deliver_file(home, source: str, day: dt.date, rows: list[dict] | None, header: list[str] | None = None):
+    """Write ``rows`` (or the header only) as ``source``'s file of ``day``, run ingestion and the load checks for it."""
+    path = home.landing / source / f"{source}_{day}.csv"
+    if rows:
+        write_rows(path, rows)
+    else:
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            csv.writer(f).writerow(header)
+    files = ingest(home, {day}, "test-run")
+    validate_loads(home, "test-run", echo=lambda *_: None)
+    settle(home, files)
+    return next(f for f in files if f.path.name == path.name)
+
+
+def test_a_header_only_correction_of_a_small_day_is_held(home):
+    """3 rows -> 0 is under the 5-row floor, and no column is 'emptied' in a file with no rows:
+    it was applied, and the day's payments vanished."""
+    path = home.landing / "payments" / f"payments_{DAY}.csv"
+    rows = rows_of(path)[:3]
+    first = deliver_file(home, "payments", DAY, rows)
+    assert first.status == "current"
+    held = deliver_file(home, "payments", DAY, None, header=list(rows[0]))
+    assert held.status == "held"
+    with duckdb.connect(str(home.warehouse), read_only=True) as con:
+        (reason,) = con.execute("select reason from raw.load_manifest where load_id = ?", [held.load_id]).fetchone()
+    assert "rows 3 -> 0" in reason and first.load_id in reason
+
+
+def test_a_correction_that_blanks_most_of_a_column_is_held(home):
+    """due_at blanked in all rows but one: not 'emptied', yet the day's deadlines are gone."""
+    original = rows_of(home.landing / "dossiers" / f"dossiers_{DAY}.csv")
+    first = deliver(home)
+    assert first.status == "current"
+    blanked = [{**r, "due_at": r["due_at"] if i == 0 else ""} for i, r in enumerate(original)]
+    filled = sum(1 for r in original if r["due_at"])
+    held = deliver(home, blanked)
+    assert held.status == "held"
+    (*_, (_, _, _, reason, _)) = day_loads(home)
+    assert f"column(s) losing values: due_at filled {filled:,} -> 1" in reason
+    # a correction that only drops a few rows loses only their values: not held for its columns
+    assert deliver(home, original[:-2]).status == "current"
+
+
+def test_a_service_catalogue_delivered_on_a_new_date_is_compared_with_the_one_before(home):
+    """The catalogue is a full snapshot delivered on new dates, never a same-day correction:
+    half of it, or its header only, on a new date replaced it silently."""
+    (earlier,) = sorted((home.landing / "services").glob("*.csv"))[:1]
+    catalogue = rows_of(earlier)
+    day = dt.date.fromisoformat(earlier.stem.split("_")[1])
+    first = deliver_file(home, "services", day, catalogue)
+    assert first.status == "current"
+    half = deliver_file(home, "services", DAY, catalogue[: len(catalogue) // 2])
+    assert half.status == "held"
+    with duckdb.connect(str(home.warehouse), read_only=True) as con:
+        (reason,) = con.execute("select reason from raw.load_manifest where load_id = ?", [half.load_id]).fetchone()
+    assert f"would follow {first.load_id}, the latest before it" in reason and f"rows {len(catalogue):,} ->" in reason
+    later = DAY + dt.timedelta(days=1)
+    assert deliver_file(home, "services", later, None, header=list(catalogue[0])).status == "held"
+    # a catalogue that changes a little on a new date is its new version
+    assert deliver_file(home, "services", later + dt.timedelta(days=1), catalogue[:-2]).status == "current"
+
+
+def test_a_file_quarantined_by_the_load_checks_is_reported_with_its_reason_and_duplicate_key(home):
+    """The run said `QUARANTINED dossiers_….csv: ` with no reason, and named the duplicated
+    key's column `_load_id,dossier_code` without its value."""
+    from tthc.pipeline import RunSummary
+
+    rows = rows_of(home.landing / "dossiers" / f"dossiers_{DAY}.csv")
+    twin = {**rows[4], "status": "7" if rows[4]["status"] != "7" else "4"}    # the same dossier, another state
+    write_rows(home.landing / "dossiers" / f"dossiers_{DAY}.csv", [*rows[:20], twin, *rows[20:]])
+    files = ingest(home, {DAY}, "r")
+    summary = RunSummary("r", files, validate_loads(home, "r", echo=lambda *_: None))
+    settle(home, files)
+    (bad,) = [f for f in files if f.status == "quarantined"]
+    assert [(i.row_number, i.column, i.value) for i in bad.issues] == [
+        (5, "dossier_code", rows[4]["dossier_code"]), (21, "dossier_code", rows[4]["dossier_code"])]
+    assert "the same dossier_code is on more than one row" in bad.issues[0].problem
+    (line,) = [line for line in summary.lines() if "QUARANTINED" in line]
+    assert line.startswith(f"  QUARANTINED dossiers_{DAY}.csv ({bad.load_id}, load checks): row 5 (line 6), "
+                           "column dossier_code: fails check key_unique_in_extract") and repr(rows[4]["dossier_code"]) in line

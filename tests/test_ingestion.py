@@ -271,3 +271,106 @@ def test_unknown_headers_are_named_in_the_run_output(landing, tmp_path):
         outcome = load(con, path, tmp_path)
     assert outcome.status == "pending"
     assert RunSummary("r", [outcome]).lines()[1] == "  dossiers_2021-12-18.csv: ignored unknown headers: GhiChu"
+
+
+def test_two_digit_years_are_quarantined_naming_row_column_and_value(landing, tmp_path):
+    """%Y reads "20/12/21" as the year 21: every date parsed, the file loaded, the dossiers 2000 years old."""
+    rows = rows_of(extract(landing))
+    for r in rows:
+        if r["received_at"]:
+            r["received_at"] = dt.datetime.fromisoformat(r["received_at"]).strftime("%d/%m/%y %H:%M:%S")
+    result, _ = staged(write_rows(tmp_path / "dossiers_2021-12-18.csv", rows))
+    first = next(i for i, r in enumerate(rows) if r["received_at"])
+    years = [i for i in result.issues if "year before 1990: write four-digit years" in i.problem]
+    assert {i.column for i in years} == {"received_at"}          # (and due_at is now 2000 years after it)
+    assert (years[0].row_number, years[0].value) == (first + 1, rows[first]["received_at"])
+
+    (source,) = sorted((landing / "report_submissions").glob("*.csv"))[:1]
+    reports = rows_of(source)
+    reports[0]["period_start"] = dt.date.fromisoformat(reports[0]["period_start"]).strftime("%d/%m/%y")
+    con = duckdb.connect()
+    result = stage_file(con, write_rows(tmp_path / source.name, reports), load_contract("report_submissions"))
+    assert [(i.row_number, i.column, i.value) for i in result.issues if "four-digit" in i.problem] == [
+        (1, "period_start", reports[0]["period_start"])]
+
+
+@pytest.mark.parametrize("value", ["9.5", "150.000", "2002000.6", "0x10", "1e3", "1_000", "1 000", "١٢"])
+def test_an_integer_that_is_not_plain_digits_is_quarantined_not_rounded(landing, tmp_path, value):
+    """A cast rounded 9.5 to 10 and read the Vietnamese "150.000" (150 000 VND) as 150."""
+    (source,) = sorted((landing / "payments").glob("*.csv"))[:1]
+    rows = rows_of(source)
+    rows[2]["amount_vnd"] = value
+    rows[3]["amount_vnd"] = " 150000 "           # spaces around plain digits are trimmed, as for every value
+    con = duckdb.connect()
+    result = stage_file(con, write_rows(tmp_path / source.name, rows), load_contract("payments"))
+    assert [(i.row_number, i.column, i.value) for i in result.issues] == [(3, "amount_vnd", value)]
+    assert "plain digits" in result.issues[0].problem
+
+
+def formula_workbook(landing, path: Path, cached: bool) -> Path:
+    """The day's extract as .xlsx whose due_at is a formula (received_at + 7 days), with or
+    without the value Excel stores beside it."""
+    import re
+    import zipfile
+
+    rows = rows_of(extract(landing))
+    book = extract_workbook(rows, path)
+    due = list(rows[0]).index("due_at") + 1
+    received = chr(64 + list(rows[0]).index("received_at") + 1)
+    for i, r in enumerate(rows, start=2):
+        book.active.cell(i, due).value = f"={received}{i}+7" if r["received_at"] else None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    plain = path.with_suffix(".plain.xlsx")
+    book.save(plain)
+    if not cached:             # openpyxl writes <f>…</f><v/>: no stored value, as any tool that does not calculate
+        plain.rename(path)
+        return path
+    values = {f"{chr(64 + due)}{i}": r["due_at"] for i, r in enumerate(rows, start=2)}   # what Excel would store
+    with zipfile.ZipFile(plain) as zin, zipfile.ZipFile(path, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'<c r="([A-Z]+\d+)"><f>([^<]*)</f><v ?/></c>', lambda m: (
+                    b'<c r="%s" t="str"><f>%s</f><v>%s</v></c>' % (m[1], m[2], values[m[1].decode()].encode())), data)
+            zout.writestr(item, data)
+    return path
+
+
+def test_formulas_without_stored_values_are_refused_and_with_them_are_read(landing, tmp_path):
+    """Read-only openpyxl reads a formula cell without its cached value as empty: every due date lost."""
+    result, _ = staged(formula_workbook(landing, tmp_path / "a" / "dossiers_2021-12-18.xlsx", cached=False))
+    (issue,) = result.issues
+    assert "formulas without stored values" in issue.problem and "open and save the file in Excel, or paste values" in issue.problem
+    assert issue.value.startswith("I2, ")
+    result, typed = staged(formula_workbook(landing, tmp_path / "b" / "dossiers_2021-12-18.xlsx", cached=True))
+    assert result.issues == [] and typed["due_at"].notna().sum() == sum(1 for r in rows_of(extract(landing)) if r["due_at"])
+
+
+def test_a_hidden_first_sheet_or_two_sheets_of_data_are_refused_naming_the_sheets(landing, tmp_path):
+    rows = rows_of(extract(landing))
+    book = extract_workbook(rows[:50], tmp_path)
+    book.active.title, book.active.sheet_state = "old", "hidden"
+    today = book.create_sheet("today")
+    for r in [list(rows[0]), *[list(r.values()) for r in rows]]:
+        today.append(r)
+    book.active = 1
+    (tmp_path / "h").mkdir()
+    book.save(hidden := tmp_path / "h" / "dossiers_2021-12-18.xlsx")
+    (issue,) = staged(hidden)[0].issues
+    assert "first sheet 'old' is hidden" in issue.problem and issue.value == "old (hidden), today (visible)"
+
+    book.worksheets[0].sheet_state = "visible"
+    book.save(two := tmp_path / "dossiers_2021-12-18.xlsx")
+    (issue,) = staged(two)[0].issues
+    assert "more than one sheet holds data ('old', 'today')" in issue.problem
+
+
+def test_zero_width_characters_and_nbsp_in_headers_are_ignored(landing, tmp_path):
+    """A header copied from a web page: "due_at" + U+200B matched no column, and due_at was left empty."""
+    rows = rows_of(extract(landing))
+    rename = {"due_at": "due_at\u200b", "received_at": "\ufeffNgay\u00a0Tiep\u00a0Nhan".replace("\u00a0", "") + "\u00a0",
+              "status": "Trang\u200dThaiHoSoId"}
+    result, typed = staged(write_rows(tmp_path / "dossiers_2021-12-18.csv", rows, rename=rename))
+    assert result.issues == [] and result.ignored_headers == []
+    _, plain = staged(extract(landing))
+    assert typed.equals(plain)

@@ -41,13 +41,18 @@ class RunSummary:
         for f in self.files:
             by_status[f.status] += 1
         out = [f"run {self.run_id}: {len(self.files)} file(s) seen — " + ", ".join(f"{n} {s}" for s, n in sorted(by_status.items()))]
+        checked = self.quarantined_after_validation
         for f in self.files:
             if f.status == "quarantined":
-                out.append(f"  QUARANTINED {f.path.name}: " + "; ".join(i.describe() for i in f.issues[:3]))
+                by_checks = f" ({f.load_id}, load checks)" if f.load_id in checked else ""
+                out.append(f"  QUARANTINED {f.name}{by_checks}: " + "; ".join(i.describe() for i in f.issues[:3]))
             elif f.note.startswith("ignored unknown headers"):
-                out.append(f"  {f.path.name}: {f.note}")
+                out.append(f"  {f.name}: {f.note}")
         held = {f.load_id for f in self.files if f.status == "held"}
-        for load_id, issues in self.quarantined_after_validation.items():
+        named = {f.load_id for f in self.files if f.status == "quarantined" and f.issues}   # said above, with the file
+        for load_id, issues in checked.items():
+            if load_id in named:
+                continue
             what = "HELD" if load_id in held else "QUARANTINED"
             out.append(f"  {what} {load_id} (load checks): " + "; ".join(i.describe() for i in issues[:3]))
         out += [f"  {line}" for r in self.unit_reports for line in r.lines()]
@@ -162,10 +167,8 @@ def validate_loads(paths: Paths, run_id: str, echo=print) -> dict[str, list[Issu
                     echo(f"  finding {source}: {o.unexpected_count} row(s) fail {o.check.name} ({o.check.explain}): {rows}")
                 if o.success or o.check.severity != "error":
                     continue
-                column = o.check.kwargs.get("column") or o.check.kwargs.get("column_B") or ",".join(o.check.kwargs.get("column_list", []))
                 for row in o.unexpected_rows:
-                    issues[row["_load_id"]].append(Issue(f"fails check {o.check.name} ({o.check.explain})", row_number=row["_row_number"],
-                                                       column=column, value=_text(row.get(column))))
+                    issues[row["_load_id"]].append(_failed_check(o.check, row))
             # the results and the decisions in one transaction: a task retried after a failure
             # finds the loads still pending and records them once, as one attempt would
             # (the quarantine reports are written first: a retry that finds the loads decided
@@ -194,19 +197,39 @@ def validate_loads(paths: Paths, run_id: str, echo=print) -> dict[str, list[Issu
 
 def settle(paths: Paths, files: list[FileOutcome]) -> None:
     """Give each file loaded as 'pending' the status the load checks left it in (current,
-    quarantined), so that a run's summary says what became of every file."""
+    quarantined, held) and, when quarantined, their reasons, so that a run's summary says
+    what became of every file and why."""
     pending = [f for f in files if f.status == "pending"]
     if not pending:
         return
     with connect(paths.warehouse, read_only=True) as con:
         final = dict(con.execute("select load_id, status from raw.load_manifest where list_contains(?, load_id)",
                                  [[f.load_id for f in pending]]).fetchall())
+        quarantined = [f.load_id for f in pending if final.get(f.load_id) == "quarantined"]
+        found = con.execute("select load_id, problem, row_number, column_name, value from raw.quarantine_issues "
+                            "where list_contains(?, load_id) order by load_id, row_number nulls first",
+                            [quarantined]).fetchall() if quarantined else []
     for f in pending:
         f.status = final.get(f.load_id, f.status)
+        if f.status == "quarantined":   # the load checks' reasons, so that the run's summary names them
+            f.issues = [Issue(problem, row, column, value) for load_id, problem, row, column, value in found
+                        if load_id == f.load_id]
 
 
 def _text(value) -> str | None:
     return None if value is None else str(value)
+
+
+def _failed_check(check, row: dict) -> Issue:
+    """One row failing a load check, named by row, column and value (for a key: its columns and values)."""
+    key = [c for c in check.kwargs.get("column_list", []) if not c.startswith("_")]   # _load_id: per extract
+    if key:
+        value = ", ".join(_text(row.get(c)) or "" for c in key) if len(key) > 1 else _text(row.get(key[0]))
+        return Issue(f"fails check {check.name} ({check.explain}): the same {' + '.join(key)} is on more than one row",
+                     row_number=row["_row_number"], column=", ".join(key), value=value)
+    column = check.kwargs.get("column") or check.kwargs.get("column_B")
+    return Issue(f"fails check {check.name} ({check.explain})", row_number=row["_row_number"],
+                 column=column, value=_text(row.get(column)))
 
 
 def _checked_columns(checks) -> set[str]:
