@@ -80,8 +80,10 @@ def report_id_of(path: Path) -> str:
 
 
 def new_reports(con: duckdb.DuckDBPyConnection, landing: Path) -> list[Path]:
-    """Landed workbooks the warehouse has not seen (by content)."""
-    seen = {r[0] for r in con.execute("select report_id from raw.unit_report_files").fetchall()}
+    """Landed workbooks the warehouse has not read (by content). One refused only for its
+    name was never read: under another name (renamed, or a copy) it is new."""
+    seen = {r[0] for r in con.execute("select report_id from raw.unit_report_files where not "
+                                      "(status = 'rejected' and reason = ?)", [NOT_UTF8]).fetchall()}
     return [p for p in landed_reports(landing) if report_id_of(p) not in seen]
 
 
@@ -91,6 +93,13 @@ def load_report(con: duckdb.DuckDBPyConnection, path: Path, run_id: str, quarant
 
     report_id, now = report_id_of(path), dt.datetime.now()
     seen = con.execute("select status, reason from raw.unit_report_files where report_id = ?", [report_id]).fetchall()
+    if seen and seen[0] == ("rejected", NOT_UTF8):
+        if not is_utf8(path.name):
+            return ReportOutcome(path, "skipped", f"refused before: {NOT_UTF8}")
+        # the content was never read, only its name refused: renamed (or a copy), it loads now
+        con.execute("delete from raw.unit_report_issues where report_id = ?", [report_id])
+        con.execute("delete from raw.unit_report_files where report_id = ?", [report_id])
+        seen = []
     # a waiting workbook is read again at every run: a name the office has confirmed since lets it load
     if seen and seen[0][0] != "waiting":
         return ReportOutcome(path, "skipped", "already loaded")

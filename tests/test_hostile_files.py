@@ -235,6 +235,27 @@ def test_a_unit_report_name_that_is_not_utf8_is_rejected_and_the_others_load(hom
             ("a_ph\\xf9_l\\xfac.xlsx", "rejected"), ("b_phu_luc.xlsx", "loaded")]
 
 
+def test_a_unit_report_refused_for_its_name_loads_once_renamed_and_a_good_copy_loads_at_once(home):
+    """Refusing a name says nothing of the content: the same bytes under a UTF-8 name load,
+    whether the office renames the file or a good copy came beside it."""
+    folder = home.landing / "unit_reports"
+    folder.mkdir(exist_ok=True)
+    content = build_workbook(home.home / "phu_luc.xlsx", APPENDICES).read_bytes()
+    bad = os.path.join(os.fsencode(folder), b"a_ph\xf9_l\xfac.xlsx")
+    with open(bad, "wb") as f:
+        f.write(content)
+    first = {o.name: o.status for o in ingest_unit_reports(home, "first", echo=lambda *_: None)}
+    assert first == {"a_ph\\xf9_l\\xfac.xlsx": "rejected"}
+    again = {o.name: o.status for o in ingest_unit_reports(home, "again", echo=lambda *_: None)}
+    assert set(again.values()) <= {"skipped"}                   # still misnamed: not refused twice
+    os.rename(bad, os.path.join(os.fsencode(folder), b"a_phu_luc.xlsx"))
+    renamed = {o.name: o.status for o in ingest_unit_reports(home, "renamed", echo=lambda *_: None)}
+    assert renamed == {"a_phu_luc.xlsx": "loaded"}
+    with connect(home.warehouse, read_only=True) as con:
+        assert con.execute("select file_name, status from raw.unit_report_files").fetchall() == [("a_phu_luc.xlsx", "loaded")]
+        assert con.execute("select count(*) from raw.unit_report_issues").fetchone() == (0,)
+
+
 def test_an_error_no_reader_foresaw_quarantines_its_file_and_a_warehouse_error_still_stops(home, monkeypatch):
     """Each file is read in its own containment: a parser's exception of a kind not met yet
     is that file's verdict; an error of the warehouse itself is not swallowed."""
