@@ -25,7 +25,11 @@ How a file is read, for every source:
 - An .xlsx is read from its first sheet, which must be visible and the only one holding
   data; formula cells must carry their stored values (a workbook saved by Excel does; one
   written by a tool that does not calculate is quarantined: open and save it in Excel, or
-  paste values). A workbook that cannot be parsed is quarantined, not guessed.
+  paste values). A text column (a code, an ID number) must hold text cells: a code Excel
+  stored as a number has lost its leading and trailing zeros (`070…` reads `70…`,
+  `1.001200` reads `1.0012`), so a numeric cell there quarantines the file, naming it:
+  format the column as Text and deliver again. A workbook that cannot be parsed is
+  quarantined, not guessed.
 - Empty cells are nulls. Text is normalised to Unicode NFC. Booleans are `1`, `0`,
   `true` or `false`. Integers are plain digits, with an optional sign: `9.5`, `150.000`,
   `1e3` are refused, not rounded. Dates have four-digit years: a year before 1990 (what

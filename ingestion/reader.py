@@ -61,7 +61,7 @@ class StagedFile:
 
 def stage_file(con: duckdb.DuckDBPyConnection, path: Path, contract: Contract) -> StagedFile:
     try:
-        headers, delivered = _read_as_text(con, path)
+        headers, delivered, numbers = _read_as_text(con, path)
     except Refused as exc:
         return StagedFile(0, "", exc.issues)
     except (duckdb.Error, ValueError, OSError, KeyError, zipfile.BadZipFile, InvalidFileException,
@@ -102,6 +102,12 @@ def stage_file(con: duckdb.DuckDBPyConnection, path: Path, contract: Contract) -
         parsed_of[col.name] = parsed
         if col.required:
             issues += _rows_where(con, f"{raw} is null", col.name, mapping[col.name], "required value is empty")
+        if col.type == "text" and mapping[col.name] in numbers:
+            row, value = numbers[mapping[col.name]]
+            issues.append(Issue(
+                f"holds numbers in the workbook where the contract has text: a code stored as a number loses its "
+                f"leading and trailing zeros (070… reads 70…, 1.001200 reads 1.0012); format the column as Text "
+                f"in Excel and deliver again", row_number=row, column=col.name, value=_cell_text(value)))
         if col.type != "text":
             issues += _rows_where(
                 con, f"{raw} is not null and {parsed} is null", col.name, mapping[col.name],
@@ -157,11 +163,13 @@ def header_issues(con: duckdb.DuckDBPyConnection, delivered: list[str], columns:
     return issues
 
 
-def _read_as_text(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[list[str], list[str]]:
+def _read_as_text(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[list[str], list[str], dict[str, tuple[int, object]]]:
     """Load the file as all-text columns plus its data-row number; return the table's column
-    names and the headers as delivered (repeated and blank ones kept), position by position."""
+    names, the headers as delivered (repeated and blank ones kept), position by position, and
+    for a workbook the columns that hold numeric cells (the first one's data row and value)."""
     con.execute(f"drop table if exists {STAGED}")
     suffix = path.suffix.lower()
+    numbers: dict[str, tuple[int, object]] = {}
     if suffix == ".csv":
         # DuckDB drops a UTF-8 byte-order mark itself; insertion order is preserved, so
         # row_number() over () is the data-row number.
@@ -172,18 +180,20 @@ def _read_as_text(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[list[str]
             [str(path)],
         )
     elif suffix == ".xlsx":
-        table, delivered = _xlsx_as_text(path)
+        table, delivered, numbers = _xlsx_as_text(path)
         con.register("_xlsx_rows", table)
         con.execute(f"create temp table {STAGED} as select row_number() over () as _row_number, * from _xlsx_rows")
         con.unregister("_xlsx_rows")
     else:
         raise ValueError(f"unsupported file type {suffix!r}: expected .csv or .xlsx")
     columns = [row[0] for row in con.execute(f"describe {STAGED}").fetchall() if row[0] != "_row_number"]
-    return columns, (_csv_header(path, columns) if suffix == ".csv" else delivered)
+    return columns, (_csv_header(path, columns) if suffix == ".csv" else delivered), numbers
 
 
-def _xlsx_as_text(path: Path) -> tuple[pa.Table, list[str]]:
-    """The first sheet as a text table, streamed in batches (read-only mode never loads the whole sheet)."""
+def _xlsx_as_text(path: Path) -> tuple[pa.Table, list[str], dict[str, tuple[int, object]]]:
+    """The first sheet as a text table, streamed in batches (read-only mode never loads the whole
+    sheet), and the columns holding numeric cells: a code Excel stored as a number cannot be
+    read back as it was typed."""
     from openpyxl import load_workbook
 
     check_archive(path, MAX_EXTRACT_UNPACKED_BYTES)   # not a zip (a text file, an encrypted workbook), or a zip bomb
@@ -209,16 +219,20 @@ def _xlsx_as_text(path: Path) -> tuple[pa.Table, list[str]]:
             raise ValueError("the first sheet is empty")
         delivered = [str(h).strip() if h is not None else "" for h in header]
         names = [f"{h}_{i + 1}" if not h or delivered.index(h) != i else h for i, h in enumerate(delivered)]
-        batches, batch = [], []
+        batches, batch, numbers, data_row = [], [], {}, 0
         for row in rows:
             if row is None or all(v is None for v in row):
                 continue
+            data_row += 1
+            for name, value in zip(names, row):
+                if isinstance(value, (int, float)) and not isinstance(value, bool) and name not in numbers:
+                    numbers[name] = (data_row, value)
             batch.append([_cell_text(v) for v in row[: len(names)]] + [None] * (len(names) - len(row)))
             if len(batch) >= XLSX_BATCH_ROWS:
                 batches.append(_batch(names, batch))
                 batch = []
         batches.append(_batch(names, batch))
-        return pa.concat_tables(batches), delivered
+        return pa.concat_tables(batches), delivered, numbers
     finally:
         workbook.close()
 

@@ -374,3 +374,25 @@ def test_zero_width_characters_and_nbsp_in_headers_are_ignored(landing, tmp_path
     assert result.issues == [] and result.ignored_headers == []
     _, plain = staged(extract(landing))
     assert typed.equals(plain)
+
+
+def test_codes_excel_stored_as_numbers_are_refused_naming_column_row_and_value(landing, tmp_path):
+    """Excel keeps a code column typed as numbers: 1.001200 reads 1.0012 and an ID number loses
+    its leading 0, and nothing in the text shows it. A text column holding numeric cells is
+    refused, naming the first such cell; the same workbook with the codes as text loads."""
+    rows = rows_of(extract(landing))
+    columns = list(rows[0])
+    book = extract_workbook(rows, tmp_path)
+    code = columns.index("procedure_code") + 1
+    for i, r in enumerate(rows, start=2):
+        book.active.cell(i, code).value = float(r["procedure_code"])
+    book.save(path := tmp_path / "dossiers_2021-12-18.xlsx")
+    result, _ = staged(path)
+    issues = [i for i in result.issues if i.column == "procedure_code"]
+    assert len(issues) == 1 and issues[0].row_number == 1 and "format the column as Text" in issues[0].problem
+    assert issues[0].value == str(float(rows[0]["procedure_code"])).removesuffix(".0")
+
+    (tmp_path / "text").mkdir()
+    extract_workbook(rows, tmp_path).save(as_text := tmp_path / "text" / "dossiers_2021-12-18.xlsx")
+    result, typed = staged(as_text)
+    assert result.issues == [] and list(typed["procedure_code"]) == [r["procedure_code"] for r in rows]
