@@ -34,6 +34,7 @@ from ingestion.contracts import load_contract
 from ingestion.corrections import Comparison
 from ingestion.file_names import NOT_UTF8, is_utf8, readable
 from ingestion.reader import Issue, stage_file
+from ingestion.workbook_files import first_line
 
 AMBIGUOUS = "more than one file for this source and day"
 FILE_NAME = re.compile(r"^(?P<source>[a-z_]+)_(?P<date>\d{4}-\d{2}-\d{2})\.(csv|xlsx)$", re.IGNORECASE)
@@ -164,12 +165,8 @@ def _staged(con: duckdb.DuckDBPyConnection, path: Path, contract) -> tuple[objec
     except WAREHOUSE_ERRORS:
         raise
     except Exception as exc:
-        return None, [Issue(f"could not be read: {type(exc).__name__}: {_first_line(exc)}")]
+        return None, [Issue(f"could not be read: {type(exc).__name__}: {first_line(exc, 'no message')}")]
     return staged, staged.issues
-
-
-def _first_line(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else "no message"
 
 
 def _only_ambiguous(con: duckdb.DuckDBPyConnection, load_id: str) -> bool:

@@ -20,7 +20,7 @@ import pyarrow as pa
 from openpyxl.utils.exceptions import InvalidFileException
 
 from ingestion.contracts import Column, Contract
-from ingestion.workbook_files import UnreadableWorkbook, check_archive, guarded_rows, not_readable
+from ingestion.workbook_files import UnreadableWorkbook, check_archive, first_line, guarded_rows, not_readable
 from warehouse.database import sql_identifier, sql_literal
 
 STAGED = "_staged_file"
@@ -66,7 +66,7 @@ def stage_file(con: duckdb.DuckDBPyConnection, path: Path, contract: Contract) -
         return StagedFile(0, "", exc.issues)
     except (duckdb.Error, ValueError, OSError, KeyError, zipfile.BadZipFile, InvalidFileException,
             UnreadableWorkbook) as exc:  # unreadable: the whole file is the issue
-        return StagedFile(0, "", _csv_diagnosis(path) or [Issue(f"cannot be read as {path.suffix or 'a known format'}: {_first_line(exc)}")])
+        return StagedFile(0, "", _csv_diagnosis(path) or [Issue(f"cannot be read as {path.suffix or 'a known format'}: {first_line(exc, type(exc).__name__)}")])
     row_count = con.execute(f"select count(*) from {STAGED}").fetchone()[0]
 
     # a header given twice, or values under no header, would be read silently wrong
@@ -353,5 +353,3 @@ def _csv_diagnosis(path: Path) -> list[Issue]:
         return []
 
 
-def _first_line(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

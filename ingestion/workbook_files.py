@@ -29,10 +29,16 @@ class UnreadableWorkbook(Exception):
     """The file is not a workbook we may read; the message says why."""
 
 
+def first_line(exc: BaseException, default: str = "") -> str:
+    """An error's message, first line only (parsers' messages run on), or ``default``."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else default
+
+
 def not_readable(exc: BaseException) -> UnreadableWorkbook:
     """A workbook parser's failure (openpyxl raises ParseError for malformed sheet XML,
     IndexError for a shared string that does not exist, and many more) as the verdict."""
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    text = first_line(exc)
     return UnreadableWorkbook(f"not a readable workbook: {type(exc).__name__}{': ' + text if text else ''}")
 
 
