@@ -101,7 +101,7 @@ def test_an_incremental_build_after_a_correction_equals_a_full_rebuild(copy_of_b
         assert contents(copy_of_built, table) == rows_before, f"{table} differs from a full rebuild"
 
 
-INCREMENTAL_AND_DEPENDENTS = ["intermediate.int_dossier_versions", "intermediate.int_dossier_state_by_period",
+INCREMENTAL_AND_DEPENDENTS = ["intermediate.int_dossier_versions", "intermediate.int_unit_period_counts",
                               "marts.dim_report_period", "marts.fct_dossier_processing", "marts.fct_kpi_scorecard",
                               "marts.fct_online_service_uptake", "marts.rpt_dossier_watchlist"]
 

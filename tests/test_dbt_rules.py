@@ -42,8 +42,8 @@ def _joins_the_load_manifest(manifest):  # as stg_portal__dossiers once did
                                                                         "source.tthc.portal.dossiers"]
 
 
-def _reads_a_mart(manifest):  # as int_dossier_state_by_period once read dim_report_period
-    _node(manifest, "int_dossier_state_by_period")["depends_on"]["nodes"].append("model.tthc.dim_report_period")
+def _reads_a_mart(manifest):  # as the dossier-period model once read dim_report_period
+    _node(manifest, "int_unit_period_counts")["depends_on"]["nodes"].append("model.tthc.dim_report_period")
 
 
 def _a_private_exposure_parent(manifest):

@@ -100,7 +100,7 @@ def test_june_keeps_the_layout_of_its_time(reformed):
 def test_every_dossier_is_in_the_report_or_listed_outside_it(reformed):
     """In July the old communes' dossiers count under the communes of today; a district's
     (the tier is gone) and a unit with no known successor are listed with the reason."""
-    (counted,), = rows(reformed, "select count(*) from intermediate.int_dossier_state_by_period "
+    (counted,), = rows(reformed, "select sum(received_total) from intermediate.int_unit_period_counts "
                                  "where period_id = 'month_2025_07'", warehouse=True)
     (reported,), = rows(reformed, "select received_total from marts.rpt_processing_report "
                                   "where period_id = 'month_2025_07' and row_kind = 'total'")
@@ -162,10 +162,10 @@ def test_extract_rows_naming_a_unit_that_ended_are_findings_with_the_successor(r
 def test_a_dossier_of_a_merged_commune_counts_under_its_successor(reformed):
     """The July dossier that names Phường Tân Đồng is in Phường Bình Phước's figures (not
     listed outside the report), and so is its payment, month and year to date."""
-    assert rows(reformed, "select unit_code from intermediate.int_dossier_state_by_period "
-                          "where period_id = 'month_2025_07' and dossier_code = ?", [INJECTED_DOSSIER], warehouse=True) == [("25198",)]
+    assert rows(reformed, "select unit_code from intermediate.int_dossier_versions "
+                          "where valid_to is null and dossier_code = ?", [INJECTED_DOSSIER], warehouse=True) == [("25198",)]
     assert not rows(reformed, "select 1 from marts.rpt_dossiers_outside_the_report where unit_code = '25198'")
-    (counted,), = rows(reformed, """select count(*) from intermediate.int_dossier_state_by_period as s
+    (counted,), = rows(reformed, """select sum(received_total) from intermediate.int_unit_period_counts as s
         where s.period_id = 'month_2025_07' and s.unit_code in (
             select old_code from reference.unit_crosswalk_2025 where new_code = '25195')""", warehouse=True)
     assert rows(reformed, "select received_total from marts.fct_dossier_processing "

@@ -2,7 +2,7 @@
 -- report's total plus the dossiers outside it (units with no place and no successor in
 -- the period's report) equals every dossier counted in the period. Rows returned disagree.
 with counted as (
-    select period_id, count(*) as dossiers from {{ ref('int_dossier_state_by_period') }} group by period_id
+    select period_id, sum(received_total) as dossiers from {{ ref('int_unit_period_counts') }} group by period_id
 ),
 
 reported as (

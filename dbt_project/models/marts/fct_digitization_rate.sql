@@ -3,21 +3,15 @@
 -- Beside it the three rates the service index scores: digitized dossiers (components
 -- digitized ÷ received in the period), electronic results (result digitized ÷ resolved)
 -- and reuse of digitized data (reused ÷ received in the period).
-with dossier_states as (
-    select * from {{ ref('int_dossier_state_by_period') }}
+with unit_period_counts as (
+    select * from {{ ref('int_unit_period_counts') }}
 ),
 
 kpi as (
     with per_unit as (
-        select period_id, unit_code,
-            count(case when is_resolved and components_digitized and result_digitized then 1 end) as digitized_resolved,
-            count(case when is_resolved then 1 end) as resolved_dossiers,
-            count(case when is_new_online or is_new_offline then 1 end) as received_dossiers,
-            count(case when (is_new_online or is_new_offline) and components_digitized then 1 end) as components_digitized,
-            count(case when is_resolved and result_digitized then 1 end) as results_digitized,
-            count(case when (is_new_online or is_new_offline) and digitized_data_reused then 1 end) as data_reused
-        from dossier_states
-        group by period_id, unit_code
+        select period_id, unit_code, digitized_resolved, resolved_total as resolved_dossiers, received_dossiers,
+            components_digitized, results_digitized, data_reused
+        from unit_period_counts
     )
 
     {{ kpi_with_target('digitization', 'digitized_resolved', 'resolved_dossiers', 'select * from per_unit',

@@ -15,8 +15,8 @@ services as (
     select * from {{ ref('dim_service') }}
 ),
 
-dossier_states as (
-    select * from {{ ref('int_dossier_state_by_period') }}
+new_dossiers as (
+    select * from {{ ref('int_new_dossiers_by_period') }}
 ),
 
 report_unit_of as (
@@ -46,13 +46,14 @@ provided as (
 
 -- a dossier of a unit that ended counts for the unit of the report it counts under
 used as (
-    select s.period_id, coalesce(m.report_unit_code, s.unit_code) as unit_code, s.procedure_code as service_code,
-        bool_or(s.is_new_online) as with_online,
-        bool_or(s.is_new_offline) as with_paper
-    from dossier_states as s
-    left join report_unit_of as m on m.period_id = s.period_id and m.unit_code = s.unit_code
-    where s.is_new_online or s.is_new_offline
-    group by s.period_id, coalesce(m.report_unit_code, s.unit_code), s.procedure_code
+    select n.period_id, coalesce(m.report_unit_code, n.unit_code) as unit_code, n.procedure_code as service_code,
+        sum(case when n.channel = 2 then n.dossiers else 0 end) > 0 as with_online,
+        sum(case when n.channel in (1, 3) then n.dossiers else 0 end) > 0 as with_paper
+    from new_dossiers as n
+    left join report_unit_of as m on m.period_id = n.period_id and m.unit_code = n.unit_code
+    where n.channel in (1, 2, 3)
+    group by n.period_id, coalesce(m.report_unit_code, n.unit_code), n.procedure_code
+    having sum(n.dossiers) > 0
 ),
 
 per_unit as (

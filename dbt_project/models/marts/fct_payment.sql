@@ -1,14 +1,14 @@
 -- Every online payment transaction in its latest known state, with the day it was paid
 -- (local day) and the unit's district: the grain the payment reports add up from.
-with payments as (
-    select * from {{ ref('stg_portal__payments') }}
+with payment_transactions as (
+    select * from {{ ref('int_payment_transactions') }}
 ),
 
 units as (
     select * from {{ ref('dim_unit') }}
 )
 
-select distinct on (p.transaction_id)
+select
     p.transaction_id,
     p.dossier_code,
     p.unit_code,
@@ -18,10 +18,9 @@ select distinct on (p.transaction_id)
     p.status,
     p.created_at,
     p.paid_at,
-    cast(p.paid_at as date) as paid_day,
+    p.paid_day,
     p.refunded_at,
     p.channel,
-    p.extract_date as last_extract_date
-from payments as p
+    p.last_extract_date
+from payment_transactions as p
 left join units as u on u.unit_code = p.unit_code
-order by p.transaction_id, p.extract_date desc

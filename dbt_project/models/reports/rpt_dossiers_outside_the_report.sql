@@ -3,8 +3,8 @@
 -- Phước whose place in today's Đồng Nai is not verified, decision 0013). They are never
 -- counted under a unit that no longer exists: each such unit is listed here, per period,
 -- with its last day, its successor where the register names one, and why not.
-with dossier_states as (
-    select * from {{ ref('int_dossier_state_by_period') }}
+with unit_period_counts as (
+    select * from {{ ref('int_unit_period_counts') }}
 ),
 
 report_unit_of as (
@@ -24,12 +24,11 @@ crosswalk as (
 ),
 
 outside as (
-    select s.period_id, s.unit_code, count(*) as dossiers
-    from dossier_states as s
+    select c.period_id, c.unit_code, c.received_total as dossiers
+    from unit_period_counts as c
     where not exists (
         select 1 from report_unit_of as m
-        where m.period_id = s.period_id and m.unit_code = s.unit_code)
-    group by s.period_id, s.unit_code
+        where m.period_id = c.period_id and m.unit_code = c.unit_code)
 )
 
 select

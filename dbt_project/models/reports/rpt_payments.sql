@@ -28,8 +28,9 @@ dates as (
     select * from {{ ref('dim_date') }}
 ),
 
-units as (
-    select * from {{ ref('dim_unit') }}
+-- the register's names and kinds (dim_unit's), for a row no structure names
+unit_register as (
+    select * from {{ ref('units') }}
 ),
 
 span as (
@@ -174,7 +175,7 @@ left join report_units as r on r.structure_start = s.structure_start and r.unit_
 left join province as v on v.structure_start = s.structure_start and v.unit_code = s.unit_code
 left join unit_history as h
     on h.unit_code = s.unit_code and s.report_date between h.valid_from and h.valid_until
-left join units as u on u.unit_code = s.unit_code
+left join unit_register as u on u.unit_code = s.unit_code
 where s.is_reported
   -- a unit with no place in the structure and no successor in it: only the province counts it
   and (r.unit_code is not null or v.unit_code is not null)
