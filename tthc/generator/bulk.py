@@ -37,6 +37,7 @@ from tthc.generator.extracts import (CALIBRATION_DAYS, CSV_TIMESTAMP, OUTPUT_COL
                                      _register, dossier_and_payment_rows, write_services, write_submissions)
 
 CHUNK_DOSSIERS = 150_000   # dossiers per window: about 0.7 GB of memory in a worker
+WRITE_MEMORY = "2GB"       # DuckDB's memory for writing the daily files
 
 
 def generate_bulk(landing: Path, start: dt.date, end: dt.date, seed: int = 2022, scale: float = 1.0,
@@ -92,6 +93,8 @@ def _chunk(task) -> tuple[int, int]:
         start, end, scale, received=window, sort=False)
     for source, frame, columns in (("dossiers", rows, OUTPUT_COLUMNS), ("payments", payment_rows, payments.COLUMNS)):
         (parts / source).mkdir(parents=True, exist_ok=True)
+        if frame.empty:   # a window of warm-up days can have no payment in range: no part (its columns have no type)
+            continue
         table = pa.Table.from_pandas(frame[columns + ["extract_day"]], preserve_index=False)
         pq.write_table(table, parts / source / f"part-{i:05d}.parquet")
     return received, len(rows)
@@ -103,11 +106,15 @@ def _write_days(parts: Path, out: Path, source: str, columns: list[str], days: p
     staging = parts.parent / f"{source}-by-day"
     quoted = ", ".join(f'"{c}"' for c in columns)
     with duckdb.connect() as con:
-        con.execute("set preserve_insertion_order = false")
-        con.execute(f"""
-            copy (select {quoted}, cast(extract_day as date) as extract_day from read_parquet('{parts}/*.parquet'))
-            to '{staging}' (format csv, header, partition_by (extract_day), timestampformat '{CSV_TIMESTAMP}',
-                            dateformat '%Y-%m-%d')""")
+        # bounded, so that the partitioned write spills rather than holding every day's rows (8 GB at 10x)
+        con.execute(f"set preserve_insertion_order = false; set enable_progress_bar = false; "
+                    f"set memory_limit = '{WRITE_MEMORY}'; set temp_directory = '{parts.parent / 'spill'}'")
+        if any(parts.glob("*.parquet")):   # else every day's file is a header only
+            con.execute(f"""
+                copy (select {quoted}, cast(extract_day as date) as extract_day
+                      from read_parquet('{parts}/*.parquet', union_by_name = true))
+                to '{staging}' (format csv, header, partition_by (extract_day), timestampformat '{CSV_TIMESTAMP}',
+                                dateformat '%Y-%m-%d')""")
     for day in days:
         target = out / f"{source}_{day.date().isoformat()}.csv"
         written = sorted((staging / f"extract_day={day.date().isoformat()}").glob("*.csv"))
