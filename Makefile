@@ -2,6 +2,7 @@
 #   make demo   installs, generates the 2022 campaign period and runs the whole pipeline
 #   make test   installs and runs the test suite
 #   make bench  times one daily run with a month and with a year of history
+#   make bench-national  a year at 1x, 10x, 100x a province's volume, every mart in one pass (docs/benchmarks.md)
 #   make dbt-rules  checks the demo's dbt build against the dbt-project-evaluator's rules
 # uv is bootstrapped into .tools/ from the package index; everything else comes from uv.lock
 # (`install` syncs .venv with it; the targets then run in .venv without syncing again).
@@ -19,7 +20,7 @@ export UV_COMPILE_BYTECODE := 1
 export UV_PYTHON := $(PYTHON_EXE)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 
-.PHONY: install demo test bench dbt-rules clean
+.PHONY: install demo test bench bench-national dbt-rules clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -40,6 +41,11 @@ test: install $(CHROMIUM)
 
 bench: install
 	$(UV) run --no-sync python -m bench.daily_run
+
+# SCALES="1 10" to stop earlier; a scale whose run the curve puts over 15 minutes is extrapolated, not run
+SCALES ?= 1 10 100
+bench-national: install
+	$(UV) run --no-sync python -m bench.national_scale --scales $(SCALES)
 
 # the dbt-project-evaluator's rules (dbt_project/dbt-bouncer.yml) on the demo's build
 dbt-rules: install
