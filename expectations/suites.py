@@ -27,8 +27,9 @@ class Check:
 
 CONTROL_CHARACTERS = r"[\x00-\x08\x0a-\x1f\x7f]"
 # the Windows-1252 reading of the UTF-8 bytes of Vietnamese letters: Ã+, Ä‘ (đ), Æ°/Æ¡ (ư/ơ), áº/á» + one more;
-# none of these pairs occurs in Vietnamese text
-MOJIBAKE = r"Ã[\u00a0-\u00bf]|Ä[\u0080-\u00bf\u2018\u2019]|Æ[\u00a0-\u00bf]|á[\u00ba\u00bb][\u0080-\u00bf\u0152-\u2122]"
+# none of these pairs occurs in Vietnamese text. The pattern holds the characters themselves (not a
+# raw string): pandas gives a pattern without \u escapes to pyarrow's RE2, not to Python's re.
+MOJIBAKE = "Ã[\u00a0-\u00bf]|Ä[\u0080-\u00bf\u2018\u2019]|Æ[\u00a0-\u00bf]|á[\u00ba\u00bb][\u0080-\u00bf\u0152-\u2122]"
 
 
 def load_checks(contract: Contract) -> list[Check]:

@@ -23,7 +23,8 @@ from ingestion.contracts import Column, Contract
 from ingestion.workbook_files import UnreadableWorkbook, check_archive, first_line, guarded_rows, not_readable
 from warehouse.database import sql_identifier, sql_literal
 
-STAGED = "_staged_file"
+STAGED = "_staged_file"   # the file as delivered, every value as text
+TYPED = "_typed_file"     # its contract columns parsed once, with the text of the non-text ones
 MAX_ISSUES_PER_CHECK = 200  # enough to read and fix; the count of all of them is kept
 XLSX_BATCH_ROWS = 50_000
 MAX_EXTRACT_UNPACKED_BYTES = 4 * 1024**3   # a national day's extract fits; the packing ratio stops bombs
@@ -91,42 +92,49 @@ def stage_file(con: duckdb.DuckDBPyConnection, path: Path, contract: Contract) -
     if issues:
         return StagedFile(row_count, "", _csv_diagnosis(path) or issues, ignored)
 
-    selects, parsed_of = [], {}
+    # Each value is parsed once, into a second temporary table (the typed column, and for a
+    # non-text column the trimmed text beside it, so that "not a valid date" can be told from
+    # "empty"); then every check counts its rows in one scan of that table, and only the checks
+    # that fail go back for their rows' numbers and values as delivered.
+    parsed_columns, selects, checks = [], [], []
     for col in contract.columns:
+        name = sql_identifier(col.name)
         if col.name not in mapping:
-            selects.append(f"cast(null as {col.sql_type}) as {col.name}")
+            selects.append(f"cast(null as {col.sql_type}) as {name}")
             continue
+        selects.append(name)
         raw = f"nullif(trim({sql_identifier(mapping[col.name])}), '')"  # a header as delivered
-        parsed = _parse(col, raw, contract.timestamp_formats)
-        selects.append(f"{parsed} as {col.name}")
-        parsed_of[col.name] = parsed
+        text = sql_identifier(f"_text_{col.name}")
+        if col.type == "text":   # nfc_normalize keeps a null null and a non-empty text non-empty
+            parsed_columns.append(f"{_parse(col, raw, contract.timestamp_formats)} as {name}")
+            empty = f"{name} is null"
+        else:
+            parsed_columns += [f"{raw} as {text}", f"{_parse(col, raw, contract.timestamp_formats)} as {name}"]
+            empty = f"{text} is null"
         if col.required:
-            issues += _rows_where(con, f"{raw} is null", col.name, mapping[col.name], "required value is empty")
+            checks.append((empty, col.name, mapping[col.name], "required value is empty"))
         if col.type == "text" and mapping[col.name] in numbers:
             row, value = numbers[mapping[col.name]]
-            issues.append(Issue(
+            checks.append(Issue(
                 f"holds numbers in the workbook where the contract has text: a code stored as a number loses its "
                 f"leading and trailing zeros (070… reads 70…, 1.001200 reads 1.0012); format the column as Text "
                 f"in Excel and deliver again", row_number=row, column=col.name, value=_cell_text(value)))
         if col.type != "text":
-            issues += _rows_where(
-                con, f"{raw} is not null and {parsed} is null", col.name, mapping[col.name],
-                f"is not a valid {col.type}{_expected(col, contract)}",
-            )
+            checks.append((f"{text} is not null and {name} is null", col.name, mapping[col.name],
+                           f"is not a valid {col.type}{_expected(col, contract)}"))
         if col.type in ("timestamp", "date"):
             # %Y reads "20/12/21" as the year 21: a two-digit year parses, silently wrong
-            issues += _rows_where(
-                con, f"{parsed} < date '{EARLIEST_YEAR}-01-01'", col.name, mapping[col.name],
-                f"has a year before {EARLIEST_YEAR}: write four-digit years (20/12/2021, not 20/12/21)",
-            )
+            checks.append((f"{name} < date '{EARLIEST_YEAR}-01-01'", col.name, mapping[col.name],
+                           f"has a year before {EARLIEST_YEAR}: write four-digit years (20/12/2021, not 20/12/21)"))
     for first, second, years, why in contract.date_span:
         # here, not in the pandas frame of the load checks: a year-9999 date is plain SQL arithmetic
-        if first in parsed_of and second in parsed_of:
-            issues += _rows_where(
-                con, f"{parsed_of[second]} > {parsed_of[first]} + interval {years} year", second, mapping[second],
-                f"is more than {years} years after {first} ({why})",
-            )
-    select_typed = f"select {', '.join(selects)}, _row_number from {STAGED}"
+        if first in mapping and second in mapping:
+            checks.append((f"{sql_identifier(second)} > {sql_identifier(first)} + interval {years} year", second,
+                           mapping[second], f"is more than {years} years after {first} ({why})"))
+    con.execute(f"drop table if exists {TYPED}")
+    con.execute(f"create temp table {TYPED} as select _row_number, {', '.join(parsed_columns)} from {STAGED}")
+    issues += _failing_rows(con, checks)
+    select_typed = f"select {', '.join(selects)}, _row_number from {TYPED}"
     return StagedFile(row_count, select_typed, issues, ignored)
 
 
@@ -167,6 +175,7 @@ def _read_as_text(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[list[str]
     """Load the file as all-text columns plus its data-row number; return the table's column
     names, the headers as delivered (repeated and blank ones kept), position by position, and
     for a workbook the columns that hold numeric cells (the first one's data row and value)."""
+    con.execute(f"drop table if exists {TYPED}")
     con.execute(f"drop table if exists {STAGED}")
     suffix = path.suffix.lower()
     numbers: dict[str, tuple[int, object]] = {}
@@ -330,13 +339,33 @@ def _expected(col: Column, contract: Contract) -> str:
     return ""
 
 
-def _rows_where(con, condition: str, column: str, header: str, problem: str) -> list[Issue]:
+def _failing_rows(con, checks: list) -> list[Issue]:
+    """The issues of the checks, in their order: a check (condition on the typed table, column,
+    header as delivered, problem) gives the rows failing it, by row number, with the value as
+    delivered, and past MAX_ISSUES_PER_CHECK rows one more issue counting the rest; an Issue
+    is one already found. One scan counts the rows of every check."""
+    conditions = [c[0] for c in checks if not isinstance(c, Issue)]
+    if not conditions:
+        return [c for c in checks if isinstance(c, Issue)]
+    counts = iter(con.execute("select " + ", ".join(f"count_if({condition})" for condition in conditions)
+                              + f" from {TYPED}").fetchone())
+    issues = []
+    for check in checks:
+        if isinstance(check, Issue):
+            issues.append(check)
+        elif total := next(counts):
+            issues += _rows_where(con, *check, total)
+    return issues
+
+
+def _rows_where(con, condition: str, column: str, header: str, problem: str, total: int) -> list[Issue]:
     rows = con.execute(
-        f"select _row_number, {sql_identifier(header)} from {STAGED} where {condition} order by _row_number limit {MAX_ISSUES_PER_CHECK + 1}"
+        f"select _row_number, {sql_identifier(header)} from {STAGED} where _row_number in "
+        f"(select _row_number from {TYPED} where {condition} order by _row_number limit {MAX_ISSUES_PER_CHECK}) "
+        "order by _row_number"
     ).fetchall()
-    issues = [Issue(problem, row_number=r, column=column, value=v) for r, v in rows[:MAX_ISSUES_PER_CHECK]]
-    if len(rows) > MAX_ISSUES_PER_CHECK:
-        total = con.execute(f"select count(*) from {STAGED} where {condition}").fetchone()[0]
+    issues = [Issue(problem, row_number=r, column=column, value=v) for r, v in rows]
+    if total > MAX_ISSUES_PER_CHECK:
         issues.append(Issue(f"{total - MAX_ISSUES_PER_CHECK} more rows with the same problem", column=column))
     return issues
 

@@ -18,7 +18,7 @@ SQL_CALLS = {"execute", "executemany", "sql", "copy_expert"}
 QUOTING = {"sql_literal", "sql_identifier"}
 # interpolated expressions that are checked values, each with why
 CHECKED = {
-    "STAGED",                 # the staging table's constant name
+    "STAGED", "TYPED",        # the staging tables' constant names
     "TOP_GAPS", "TOP_FINDINGS", "MAX_ISSUES_PER_CHECK", "MAX_ISSUES_PER_CHECK + 1",  # integer constants
     "source",                 # a source name from ingestion/contracts (sources()), never from a file
     "table",                  # raw table names read from the warehouse's own catalog
@@ -26,7 +26,7 @@ CHECKED = {
     "condition",              # reader: built from contract columns and sql_identifier()
     "staged.select_typed",    # ditto (ingestion/reader.py stage_file)
     "', '.join(wanted)",      # contract column names (validated by ingestion/contracts.py)
-    "', '.join(selects)",
+    "', '.join(selects)", "', '.join(parsed_columns)",   # reader: contract columns through sql_identifier()
     "body",                   # contract column names and types
     "n", "t",                 # ditto, in source_table_ddl
     "key", "counts",          # corrections: contract column names through sql_identifier()

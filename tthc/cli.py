@@ -193,6 +193,14 @@ def cmd_contracts_doc(args) -> int:
     return 0
 
 
+def cmd_docs(args) -> int:
+    from tthc.dbt import print_summary
+    from tthc.pipeline import document
+
+    document(paths(), echo=print_summary, force=args.force)
+    return 0
+
+
 def cmd_demo(args) -> int:
     import os
 
@@ -277,6 +285,11 @@ def main(argv: list[str] | None = None) -> int:
     aa.add_argument("code")
     aa.add_argument("--by", help="who confirms (default: the login name)")
     aa.set_defaults(func=cmd_units_alias_add)
+
+    dd = sub.add_parser("docs", help="write the dbt docs (published/dbt_docs.html) if the project or the warehouse's "
+                                     "columns changed since they were written")
+    dd.add_argument("--force", action="store_true", help="write them even if nothing they show changed")
+    dd.set_defaults(func=cmd_docs)
 
     c = sub.add_parser("contracts-doc", help="rewrite docs/contracts.md from the source contracts")
     c.set_defaults(func=cmd_contracts_doc)

@@ -52,3 +52,21 @@ def print_summary(line: str) -> None:
     """An ``echo`` that shows dbt's summary and errors only (its whole log is in the log folder)."""
     if "dbt |" not in line or any(k in line for k in ("ERROR", "FAIL", "Done.", "Finished running")):
         print(line, flush=True)
+
+
+def project_fingerprint() -> str:
+    """SHA-256 of what a dbt result that reads no data depends on: the versions of dbt, its
+    adapter and DuckDB, and every file of the dbt project (models, their YAML and unit
+    tests, macros, seeds, tests, dbt_project.yml, profiles.yml; not target/ or logs/)."""
+    import hashlib
+    from importlib.metadata import version
+
+    digest = hashlib.sha256()
+    for package in ("dbt-core", "dbt-duckdb", "duckdb"):
+        digest.update(f"{package}=={version(package)}\n".encode())
+    skipped = {"target", "logs", "dbt_packages"}
+    for path in sorted(DBT_PROJECT.rglob("*")):
+        relative = path.relative_to(DBT_PROJECT)
+        if path.is_file() and not skipped & set(relative.parts) and not any(p.startswith(".") for p in relative.parts):
+            digest.update(f"{relative.as_posix()}\0".encode() + path.read_bytes() + b"\0")
+    return digest.hexdigest()

@@ -21,7 +21,7 @@ from ingestion.loader import FileOutcome, decide, extract_date_of, landed_files,
 from ingestion.reader import Issue
 from ingestion.unit_report_loader import ReportOutcome, landed_reports, load_report
 from tthc.config import Paths
-from tthc.dbt import run_dbt
+from tthc.dbt import project_fingerprint, run_dbt
 from tthc.pii import pii_key, refresh_applicant_keys
 from tthc.vn_format import number
 from warehouse.database import connect
@@ -141,7 +141,7 @@ def marts_findings(paths: Paths) -> list[str]:
 def validate_loads(paths: Paths, run_id: str, echo=print) -> dict[str, list[Issue]]:
     """Run the load checks on every pending load; make each current, quarantine it or hold it.
     Returns the quarantined and the held, with their reasons."""
-    from expectations.runner import record, validate
+    from expectations.runner import record, update_data_docs, validate
     from expectations.suites import load_checks
 
     quarantined: dict[str, list[Issue]] = {}
@@ -159,7 +159,7 @@ def validate_loads(paths: Paths, run_id: str, echo=print) -> dict[str, list[Issu
                 f"select {', '.join(wanted)} from raw.{source} where _load_id in "
                 f"(select load_id from raw.load_manifest where source = ? and status = 'pending')", [source]).df()
             echo(f"validating {len(pending)} {source} load(s), {len(frame):,} rows")
-            outcomes = validate(paths.gx_project, f"{source}_load", frame, checks, ["_load_id", "_row_number"])
+            outcomes = validate(paths.gx_project, f"{source}_load", frame, checks, ["_load_id", "_row_number"], docs=False)
             issues: dict[str, list[Issue]] = defaultdict(list)
             for o in outcomes:
                 if not o.success and o.check.severity == "finding":   # reported, the load goes on
@@ -192,6 +192,7 @@ def validate_loads(paths: Paths, run_id: str, echo=print) -> dict[str, list[Issu
             except BaseException:
                 con.rollback()
                 raise
+    update_data_docs(paths.gx_project)   # once for every source validated
     return quarantined
 
 
@@ -241,7 +242,7 @@ def _checked_columns(checks) -> set[str]:
 
 
 def build(paths: Paths, echo=print, vars: dict | None = None, full_refresh: bool = False) -> None:
-    """dbt build: seeds, every model, their tests.
+    """dbt build: seeds, every model, their tests (the unit tests when the project changed).
 
     The dossier models are incremental: they recompute only the dossiers of loads flagged
     ``rebuild_pending`` (made current or superseded since the last build), and the flags are
@@ -254,10 +255,22 @@ def build(paths: Paths, echo=print, vars: dict | None = None, full_refresh: bool
         if full_refresh:  # so that the build's tests check every row, not only the day's
             con.execute("update raw.load_manifest set rebuild_pending = true where status in ('current', 'superseded')")
         flagged = [r[0] for r in con.execute("select load_id from raw.load_manifest where rebuild_pending").fetchall()]
-    run_dbt(paths, ["build", *(["--full-refresh"] if full_refresh else [])], vars=vars, echo=echo)
+    # the unit tests read fixed inputs, not the warehouse: their verdict changes only with the
+    # project or dbt's and DuckDB's versions, so they run when one of these changed since they
+    # last passed (decision 0021), and at every full refresh
+    project = project_fingerprint()
+    passed = paths.dbt_target / UNIT_TESTS_STAMP
+    unit_tests_known = not full_refresh and passed.exists() and passed.read_text(encoding="utf-8") == project
+    run_dbt(paths, ["build", *(["--full-refresh"] if full_refresh else []),
+                    *(["--exclude-resource-type", "unit_test"] if unit_tests_known else [])], vars=vars, echo=echo)
+    if not unit_tests_known:
+        passed.write_text(project, encoding="utf-8")
     if flagged:
         with connect(paths.warehouse) as con:
             con.execute("update raw.load_manifest set rebuild_pending = false where list_contains(?, load_id)", [flagged])
+
+
+UNIT_TESTS_STAMP = "unit_tests.passed.sha256"   # in dbt's target folder: the project whose unit tests last passed
 
 
 def report_period(paths: Paths, start: dt.date, end: dt.date, echo=print) -> str:
@@ -292,16 +305,55 @@ def publish(paths: Paths, echo=print) -> None:
     echo(f"published {paths.published} and Parquet exports in {paths.parquet}")
 
 
-def document(paths: Paths, echo=print) -> None:
+def document(paths: Paths, echo=print, force: bool = False) -> None:
     """dbt docs of this build (models, columns, lineage, the exposures that read the marts),
-    as one self-contained HTML file beside the published copy."""
+    as one self-contained HTML file beside the published copy.
+
+    Generated again only when what they show may have changed: the dbt project's files, dbt's
+    version or the warehouse's relations and columns (dbt-duckdb's catalog holds no row counts
+    or other statistics, so a day's new rows change nothing in them). Otherwise the published
+    docs are kept (docs/decisions/0021-fixed-costs-off-the-daily-path.md); ``force`` generates
+    them regardless."""
     import shutil
 
     from warehouse.files import replace_atomically
 
+    fingerprint = docs_fingerprint(paths)
+    stamp = paths.dbt_target / DOCS_STAMP
+    if not force and paths.dbt_docs.exists() and stamp.exists() and stamp.read_text(encoding="utf-8") == fingerprint:
+        echo(f"the dbt docs {paths.dbt_docs} are current (the project and the warehouse's columns have not changed)")
+        return
+    stamp.unlink(missing_ok=True)
     run_dbt(paths, ["docs", "generate", "--static"], echo=echo)
     replace_atomically(paths.dbt_docs, lambda tmp: shutil.copyfile(paths.dbt_target / "static_index.html", tmp))
+    stamp.write_text(fingerprint, encoding="utf-8")
     echo(f"wrote the dbt docs {paths.dbt_docs}")
+
+
+DOCS_STAMP = "dbt_docs.inputs.sha256"   # in dbt's target folder: what the published dbt docs were generated from
+
+
+def docs_fingerprint(paths: Paths) -> str:
+    """SHA-256 of what dbt docs show: dbt's version and the project's files
+    (``tthc.dbt.project_fingerprint``) and, from the warehouse, every relation's kind and
+    comment and every column's name, position, type and comment (dbt's catalog reads
+    exactly these on DuckDB)."""
+    import hashlib
+
+    digest = hashlib.sha256(project_fingerprint().encode())
+    with connect(paths.warehouse, read_only=True) as con:
+        relations = con.execute("""
+            select schema_name, table_name, 'table' as kind, comment from duckdb_tables()
+            where database_name = current_database() and not internal
+            union all
+            select schema_name, view_name, 'view', comment from duckdb_views()
+            where database_name = current_database() and not internal
+            order by all""").fetchall()
+        columns = con.execute("""
+            select schema_name, table_name, column_index, column_name, data_type, comment from duckdb_columns()
+            where database_name = current_database() and not internal order by all""").fetchall()
+    digest.update(repr((relations, columns)).encode())
+    return digest.hexdigest()
 
 
 def export(paths: Paths, echo=print, day: dt.date | None = None) -> None:

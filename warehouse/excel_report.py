@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from copy import copy
 from pathlib import Path
 
 import duckdb
@@ -113,9 +114,20 @@ def write_sheet(ws: Worksheet, layout: SheetLayout, rows: list[tuple], context: 
         ws.merge_cells(merge.format(*range(first_header, first_header + len(layout.header))))
     _header_heights(ws, layout, first_header)
     first_data = ws.max_row + 1
+    # a data cell's style follows from its row kind, its column and whether it holds a number
+    # or a text: styled once per combination, then copied (openpyxl hashes every style object
+    # assigned to a cell, which cost more than writing the workbook)
+    # (ws.max_row and ws[row] scan every cell of the sheet: counted here instead)
+    styles: dict[tuple, object] = {}
+    row_number, columns = first_data - 1, ws.max_column
     for row_kind, stt, label, *values in rows:
         ws.append([stt, label, *(_cell_value(v, c) for v, c in zip(values, layout.columns))])
-        for i, cell in enumerate(ws[ws.max_row]):
+        row_number += 1
+        for i, cell in enumerate(next(ws.iter_rows(min_row=row_number, max_row=row_number, max_col=columns))):
+            key = (row_kind, i, isinstance(cell.value, (int, float)), isinstance(cell.value, str))
+            if key in styles:
+                cell._style = copy(styles[key])
+                continue
             cell.border, cell.font = BOX, ROW_FONTS[row_kind]
             if row_kind == "total":
                 cell.fill = TOTAL_FILL
@@ -127,6 +139,7 @@ def write_sheet(ws: Worksheet, layout: SheetLayout, rows: list[tuple], context: 
                     cell.number_format = NUMBER_FORMATS[kind]
                 text = kind == TEXT or isinstance(cell.value, str)
                 cell.alignment = Alignment(horizontal="center" if text else "right", shrink_to_fit=text)
+            styles[key] = copy(cell._style)
     if not rows:
         ws.append([None, "Không có số liệu cho kỳ này"])
     if layout.note:
