@@ -82,6 +82,7 @@ def load_history(root: Path, history_days: int, scale: float, echo) -> tuple[Pat
     day_rows = sum(1 for _ in day_file.open(encoding="utf-8")) - 1
     echo(f"  {history_days} days of history: {summary.extract_rows:,} dossier rows; loading them in one pass")
     os.environ["TTHC_HOME"] = str(history)
+    os.environ.setdefault("TTHC_DEMO", "1")  # generated applicants: the public demo pseudonym key
     started = time.perf_counter()
     run(paths, dates_between(FIRST_DAY, last - dt.timedelta(days=2)), echo=lambda *_: None)
     echo(f"  history loaded in {time.perf_counter() - started:.0f} s; the timed day: {day_rows:,} dossier rows")
