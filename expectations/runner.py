@@ -151,6 +151,20 @@ def update_data_docs(gx_project: Path) -> None:
         _context(str(gx_project)).build_data_docs(resource_identifiers=pending)
 
 
+def merge_outcomes(batches: list[list[CheckOutcome]]) -> list[CheckOutcome]:
+    """One outcome per check from the outcomes of several batches of rows (each a list in the
+    checks' order): passed only if it passed in every batch, counts summed, every failing row
+    kept (each names the load it belongs to, which it quarantines)."""
+    if len(batches) == 1:
+        return batches[0]
+    merged = []
+    for per_check in zip(*batches):
+        merged.append(CheckOutcome(per_check[0].check, all(o.success for o in per_check),
+                                   sum(o.element_count for o in per_check), sum(o.unexpected_count for o in per_check),
+                                   [row for o in per_check for row in o.unexpected_rows]))
+    return merged
+
+
 def record(con, run_id: str, suite_name: str, outcomes: list[CheckOutcome]) -> None:
     """Keep every result in audit.validation_results (the run's history, queryable by BI)."""
     if not outcomes:

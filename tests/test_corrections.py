@@ -197,3 +197,34 @@ def test_a_file_quarantined_by_the_load_checks_is_reported_with_its_reason_and_d
     (line,) = [line for line in summary.lines() if "QUARANTINED" in line]
     assert line.startswith(f"  QUARANTINED dossiers_{DAY}.csv ({bad.load_id}, load checks): row 5 (line 6), "
                            "column dossier_code: fails check key_unique_in_extract") and repr(rows[4]["dossier_code"]) in line
+
+
+def test_loads_validated_in_batches_are_judged_as_in_one(home, monkeypatch):
+    """A one-pass backfill validates its pending loads in batches of rows, so that memory
+    does not grow with the history. With batches of a few hundred rows, a duplicate key in
+    the last day's file still quarantines that file alone, every other load is current, and
+    each check has one result for the run, counting every row."""
+    import tthc.pipeline
+
+    monkeypatch.setattr(tthc.pipeline, "VALIDATION_BATCH_ROWS", 300)
+    days = [START + dt.timedelta(days=i) for i in range(6)]
+    path = home.landing / "dossiers" / f"dossiers_{days[-1]}.csv"
+    rows = rows_of(path)
+    write_rows(path, [*rows, {**rows[2], "status": "7" if rows[2]["status"] != "7" else "4"}])
+    lines = []
+    files = ingest(home, set(days), "batched")
+    validate_loads(home, "batched", echo=lines.append)
+    settle(home, files)
+    dossier_files = [f for f in files if f.path.parent.name == "dossiers"]
+    assert len(dossier_files) == 6
+    assert [f.path.name for f in dossier_files if f.status == "quarantined"] == [path.name]
+    assert all(f.status == "current" for f in dossier_files if f.path != path)
+    assert any(line.startswith("validating 6 dossiers load(s)") and "batches" in line for line in lines)
+    with duckdb.connect(str(home.warehouse), read_only=True) as con:
+        results = con.execute("""select expectation, count(*), sum(element_count), bool_and(success)
+                                 from audit.validation_results where run_id = 'batched' and suite = 'dossiers_load'
+                                 group by expectation""").fetchall()
+        loaded = con.execute("select sum(row_count) from raw.load_manifest where source = 'dossiers'").fetchone()[0]
+    assert {n for _, n, _, _ in results} == {1}
+    assert {total for _, _, total, _ in results} == {loaded}
+    assert [e for e, _, _, ok in results if not ok] == ["key_unique_in_extract"]

@@ -141,7 +141,7 @@ def marts_findings(paths: Paths) -> list[str]:
 def validate_loads(paths: Paths, run_id: str, echo=print) -> dict[str, list[Issue]]:
     """Run the load checks on every pending load; make each current, quarantine it or hold it.
     Returns the quarantined and the held, with their reasons."""
-    from expectations.runner import record, update_data_docs, validate
+    from expectations.runner import merge_outcomes, record, update_data_docs, validate
     from expectations.suites import load_checks
 
     quarantined: dict[str, list[Issue]] = {}
@@ -155,11 +155,18 @@ def validate_loads(paths: Paths, run_id: str, echo=print) -> dict[str, list[Issu
                 continue
             checks = load_checks(contract)
             wanted = sorted({"_load_id", "_row_number", *contract.unique_key, *_checked_columns(checks)})
-            frame = con.execute(
-                f"select {', '.join(wanted)} from raw.{source} where _load_id in "
-                f"(select load_id from raw.load_manifest where source = ? and status = 'pending')", [source]).df()
-            echo(f"validating {len(pending)} {source} load(s), {len(frame):,} rows")
-            outcomes = validate(paths.gx_project, f"{source}_load", frame, checks, ["_load_id", "_row_number"], docs=False)
+            batches = _validation_batches(con, pending)
+            rows = sum(n for _, n in batches)
+            echo(f"validating {len(pending)} {source} load(s), {rows:,} rows"
+                 + (f", in {len(batches)} batches" if len(batches) > 1 else ""))
+            per_batch = []
+            for load_ids, _ in batches:
+                frame = con.execute(f"select {', '.join(wanted)} from raw.{source} where _load_id in "
+                                    f"(select unnest(?::varchar[]))", [load_ids]).df()
+                per_batch.append(validate(paths.gx_project, f"{source}_load", frame, checks, ["_load_id", "_row_number"],
+                                          docs=False))
+                del frame
+            outcomes = merge_outcomes(per_batch)
             issues: dict[str, list[Issue]] = defaultdict(list)
             for o in outcomes:
                 if not o.success and o.check.severity == "finding":   # reported, the load goes on
@@ -194,6 +201,27 @@ def validate_loads(paths: Paths, run_id: str, echo=print) -> dict[str, list[Issu
                 raise
     update_data_docs(paths.gx_project)   # once for every source validated
     return quarantined
+
+
+# Rows of pending loads validated in one DataFrame: a one-pass backfill of a year at national
+# scale holds hundreds of millions of rows, more than memory; a day holds a few hundred thousand.
+VALIDATION_BATCH_ROWS = 2_000_000
+
+
+def _validation_batches(con, pending: list[str]) -> list[tuple[list[str], int]]:
+    """The pending loads in order, grouped so that a group holds at most VALIDATION_BATCH_ROWS
+    rows (a load larger than that is a group of its own: every check is per load or per row)."""
+    counts = dict(con.execute("select load_id, coalesce(row_count, 0) from raw.load_manifest "
+                              "where load_id in (select unnest(?::varchar[]))", [pending]).fetchall())
+    batches: list[tuple[list[str], int]] = []
+    for load_id in pending:
+        n = counts.get(load_id, 0)
+        if batches and batches[-1][1] + n <= VALIDATION_BATCH_ROWS:
+            batches[-1][0].append(load_id)
+            batches[-1] = (batches[-1][0], batches[-1][1] + n)
+        else:
+            batches.append(([load_id], n))
+    return batches
 
 
 def settle(paths: Paths, files: list[FileOutcome]) -> None:
