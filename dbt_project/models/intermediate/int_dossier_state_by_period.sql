@@ -14,7 +14,7 @@
 -- A table built before a column this model now has (as_of_day) is emptied and rebuilt
 -- whole, so an upgrade needs no --full-refresh.
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialization(),
     incremental_strategy='append',
     on_schema_change='append_new_columns',
     pre_hook="{% if is_incremental() %}
