@@ -4,11 +4,17 @@ with payments as (
     select * from {{ ref('stg_portal__payments') }}
 ),
 
+-- each transaction's latest extract (row_number: Spark has no distinct on)
+latest as (
+    select *, row_number() over (partition by transaction_id order by extract_date desc) as version_rank
+    from payments
+),
+
 units as (
     select * from {{ ref('dim_unit') }}
 )
 
-select distinct on (p.transaction_id)
+select
     p.transaction_id,
     p.dossier_code,
     p.unit_code,
@@ -22,6 +28,6 @@ select distinct on (p.transaction_id)
     p.refunded_at,
     p.channel,
     p.extract_date as last_extract_date
-from payments as p
+from latest as p
 left join units as u on u.unit_code = p.unit_code
-order by p.transaction_id, p.extract_date desc
+where p.version_rank = 1
