@@ -289,9 +289,9 @@ def build_spark(paths: Paths, echo=print, spark=None) -> None:
     from warehouse.spark_target import SparkSettings, check_java, export_raw
 
     spark = spark or SparkSettings.under(paths.home)
-    if spark.master.startswith("local"):
-        echo(f"Spark runs locally ({spark.master}) on {check_java()}")
-    if "://" not in spark.raw:  # a bucket is written by whoever puts raw there
+    # the session method runs Spark's driver in dbt's process, whatever the master: Java is needed here
+    echo(f"Spark's driver runs in dbt's process (master {spark.master}) on {check_java()}")
+    if spark.raw and "://" not in spark.raw:  # a bucket is written by whoever puts raw there; none: raw is in the catalog
         export_raw(paths.warehouse, Path(spark.raw), echo)
     run_dbt(paths, ["build", "--full-refresh"], echo=echo, target_env=spark.env())
     echo(f"built the marts on Spark ({spark.master}), schema marts, tables in {spark.home / 'warehouse'}")

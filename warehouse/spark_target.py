@@ -27,7 +27,7 @@ class SparkUnavailable(RuntimeError):
 class SparkSettings:
     """Where the spark target works; the environment variables dbt's profile reads."""
     home: Path                  # metastore_db/ and warehouse/ (the built tables)
-    raw: str                    # the Parquet exports of raw, <raw>/<table>/
+    raw: str                    # the Parquet exports of raw, <raw>/<table>/ ('': raw is in Spark's catalog)
     master: str = "local[2]"
     threads: int = 2
 
@@ -45,10 +45,11 @@ class SparkSettings:
 
 
 def check_java() -> str:
-    """The Java that local Spark will start (its first version line); SparkUnavailable without one."""
+    """The Java that Spark's driver will start in dbt's process (its first version line);
+    SparkUnavailable without one."""
     java = Path(os.environ["JAVA_HOME"]) / "bin" / "java" if os.environ.get("JAVA_HOME") else shutil.which("java")
     if not java or not Path(java).exists():
-        raise SparkUnavailable("the spark target runs Spark locally, which needs Java 17 (or 11, 8): none found "
+        raise SparkUnavailable("the spark target runs Spark's driver in dbt's process, which needs Java 17 (or 11, 8): none found "
                                "on PATH or in JAVA_HOME; install one, e.g. apt-get install openjdk-17-jre-headless")
     out = subprocess.run([str(java), "-version"], capture_output=True, text=True)
     return (out.stderr or out.stdout).splitlines()[0]
