@@ -105,6 +105,18 @@ def cmd_postgres(args) -> int:
     return 0
 
 
+def cmd_spark(args) -> int:
+    from tthc.dbt import print_summary
+    from tthc.pipeline import build_spark
+    from warehouse.spark_target import SparkUnavailable
+
+    try:
+        build_spark(paths(), echo=print if args.verbose else print_summary)
+    except SparkUnavailable as exc:
+        raise SystemExit(f"tthc spark: {exc}") from None
+    return 0
+
+
 def cmd_status(args) -> int:
     from warehouse.status import status_lines
 
@@ -253,6 +265,11 @@ def main(argv: list[str] | None = None) -> int:
                                          "_PASSWORD, _DATABASE; default postgres@127.0.0.1:5432/tthc)")
     pg.add_argument("--verbose", action="store_true", help="print every dbt line")
     pg.set_defaults(func=cmd_postgres)
+
+    sp = sub.add_parser("spark", help="build the same marts on Spark: local Spark under TTHC_HOME/spark by default "
+                                      "(Java 17); TTHC_SPARK_MASTER, _HOME, _RAW, _THREADS, or another profile (docs/spark.md)")
+    sp.add_argument("--verbose", action="store_true", help="print every dbt line")
+    sp.set_defaults(func=cmd_spark)
 
     s = sub.add_parser("status", help="what is loaded, what was quarantined and why, the latest findings")
     s.add_argument("--freshness", action="store_true", help="also run dbt source freshness (fails when a daily source is stale)")

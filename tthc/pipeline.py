@@ -323,6 +323,21 @@ def build_postgres(paths: Paths, echo=print, pg=None) -> None:
     echo(f"built the marts on PostgreSQL {pg.user}@{pg.host}:{pg.port}/{pg.dbname}")
 
 
+def build_spark(paths: Paths, echo=print, spark=None) -> None:
+    """The same marts on Spark: export raw as Parquet, then dbt build --target spark (a full
+    build; local Spark under <home>/spark unless TTHC_SPARK_* say otherwise, see
+    warehouse/spark_target.py)."""
+    from warehouse.spark_target import SparkSettings, check_java, export_raw
+
+    spark = spark or SparkSettings.under(paths.home)
+    # the session method runs Spark's driver in dbt's process, whatever the master: Java is needed here
+    echo(f"Spark's driver runs in dbt's process (master {spark.master}) on {check_java()}")
+    if spark.raw and "://" not in spark.raw:  # a bucket is written by whoever puts raw there; none: raw is in the catalog
+        export_raw(paths.warehouse, Path(spark.raw), echo)
+    run_dbt(paths, ["build", "--full-refresh"], echo=echo, target_env=spark.env())
+    echo(f"built the marts on Spark ({spark.master}), schema marts, tables in {spark.home / 'warehouse'}")
+
+
 def source_freshness(paths: Paths, echo=print) -> None:
     """dbt source freshness: is each daily source's latest extract recent? Raises DbtFailed when stale."""
     run_dbt(paths, ["source", "freshness"], echo=echo)

@@ -27,3 +27,21 @@
     order by {{ key_columns | join(', ') }}, r.extract_date, {{ order_by }}
 )
 {%- endmacro %}
+
+{# Spark has neither: number the rows, keep the first, and list the base model's columns
+   (no `* except` there either). #}
+{% macro spark__current_rows(base_model, key_columns, order_by) -%}
+{%- set columns = adapter.get_columns_in_relation(ref(base_model)) | map(attribute='name') | list if execute else ['*'] -%}
+(
+    select {{ columns | join(', ') }}
+    from (
+        select r.*, row_number() over (
+            partition by {{ key_columns | join(', ') }}, r.extract_date order by {{ order_by }}
+        ) as current_row_number
+        from {{ ref(base_model) }} as r
+        inner join {{ ref('base_portal__loads') }} as l
+            on l.load_id = r.load_id and l.is_current
+    ) as numbered
+    where current_row_number = 1
+)
+{%- endmacro %}

@@ -1,4 +1,4 @@
-{# A date part as text, e.g. for period ids and labels; portable across DuckDB and PostgreSQL. #}
+{# A date part as text, e.g. for period ids and labels; portable across DuckDB, PostgreSQL and Spark. #}
 {% macro part_of(part, column) -%}
     cast(cast(extract({{ part }} from {{ column }}) as integer) as {{ dbt.type_string() }})
 {%- endmacro %}
@@ -15,6 +15,15 @@
     strftime({{ column }}, '{{ "%d/%m/%Y" if style == "label" else "%Y%m%d" }}')
 {%- endmacro %}
 
+{% macro spark__format_day(column, style) -%}
+    date_format({{ column }}, '{{ "dd/MM/yyyy" if style == "label" else "yyyyMMdd" }}')
+{%- endmacro %}
+
 {% macro postgres__format_day(column, style) -%}
     to_char({{ column }}, '{{ "DD/MM/YYYY" if style == "label" else "YYYYMMDD" }}')
 {%- endmacro %}
+
+{# The ISO day of the week, 1 (Monday) to 7 (Sunday). #}
+{% macro iso_day_of_week(column) -%}{{ return(adapter.dispatch('iso_day_of_week')(column)) }}{%- endmacro %}
+{% macro default__iso_day_of_week(column) -%}extract(isodow from {{ column }}){%- endmacro %}
+{% macro spark__iso_day_of_week(column) -%}extract(dayofweek_iso from {{ column }}){%- endmacro %}

@@ -79,20 +79,22 @@ rated as (
 ),
 
 with_target as (
-    -- the first target of each row: distinct on keeps it (DuckDB and PostgreSQL both have it)
-    select distinct on (r.period_id, r.scope, r.scope_code) r.*, t.target_rate
+    -- the targets that apply to each row, the first ranked 1 (row_number: Spark has no distinct on)
+    select r.*, t.target_rate, row_number() over (
+        partition by r.period_id, r.scope, r.scope_code order by t.unit_code is null, (t.tier = 'all') nulls last
+    ) as target_rank
     from rated as r
     left join {{ ref('kpi_targets') }} as t
         on t.kpi = '{{ kpi }}'
         and (t.unit_code = r.unit_code or (t.unit_code is null and (t.tier = r.tier or t.tier = 'all')))
         and r.period_end between t.valid_from and t.valid_to
-    order by r.period_id, r.scope, r.scope_code, t.unit_code is null, t.tier = 'all'
 ),
 
 targeted as (
     select *,
         lag(rate) over (partition by scope, scope_code, period_kind order by period_start, period_end) as previous_rate
     from with_target
+    where target_rank = 1
 )
 
 select

@@ -2,5 +2,5 @@
    the seed prints such rows "Không nhập"). #}
 {% macro safe_ratio(numerator, denominator) -%}
     case when {{ denominator }} = 0 then null
-         else cast({{ numerator }} as double precision) / {{ denominator }} end
+         else cast({{ numerator }} as {{ sql_type('double precision') }}) / {{ denominator }} end
 {%- endmacro %}

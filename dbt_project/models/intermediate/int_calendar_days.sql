@@ -22,7 +22,7 @@ select
     extract(quarter from date_day) as quarter,
     extract(month from date_day) as month,
     extract(day from date_day) as day_of_month,
-    extract(isodow from date_day) as iso_day_of_week,
+    {{ iso_day_of_week('date_day') }} as iso_day_of_week,
     cast({{ dbt.date_trunc('month', 'date_day') }} as date) as month_start,
     cast({{ dbt.date_trunc('quarter', 'date_day') }} as date) as quarter_start,
     cast({{ dbt.date_trunc('year', 'date_day') }} as date) as year_start

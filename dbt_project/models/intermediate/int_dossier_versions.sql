@@ -5,7 +5,7 @@
 -- Incremental: a build deletes and recomputes every version of the dossiers in changed
 -- loads (int_dossiers_to_rebuild), so its work follows the day's changes, not the history.
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialization(),
     incremental_strategy='append',
     pre_hook="{% if is_incremental() %}delete from {{ this }} where dossier_code in (select dossier_code from {{ ref('int_dossiers_to_rebuild') }}){% endif %}",
 ) }}

@@ -11,7 +11,7 @@ delivered as (
         md5(concat_ws('|'
             {%- for col in ['service_name', 'field_code', 'agency_code', 'online_level', 'online_scope',
                             'fee_required', 'interconnected', 'processing_days'] -%}
-            , coalesce(cast({{ col }} as varchar), '<null>')
+            , coalesce(cast({{ col }} as {{ sql_type('varchar') }}), '<null>')
             {%- endfor %})) as attributes
     from services
 ),

@@ -57,9 +57,13 @@ obligations as (
 ),
 
 latest_entry as (
-    select distinct on (system, form_code, unit_code, period_start) *
-    from report_submissions
-    order by system, form_code, unit_code, period_start, extract_date desc, updated_at desc
+    select * from (
+        select *, row_number() over (
+            partition by system, form_code, unit_code, period_start order by extract_date desc, updated_at desc
+        ) as entry_rank
+        from report_submissions
+    ) as ranked
+    where entry_rank = 1
 )
 
 select

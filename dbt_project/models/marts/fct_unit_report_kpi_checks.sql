@@ -18,9 +18,15 @@ kpi_scorecard as (
 ),
 
 periods as (
-    select distinct on (period_start, period_end) period_id, period_label, period_start, period_end
-    from report_periods
-    order by period_start, period_end, case period_kind when 'named' then 0 when 'unit_report' then 1 else 2 end, period_id
+    select period_id, period_label, period_start, period_end
+    from (
+        select *, row_number() over (
+            partition by period_start, period_end
+            order by case period_kind when 'named' then 0 when 'unit_report' then 1 else 2 end, period_id
+        ) as period_rank
+        from report_periods
+    ) as ranked
+    where period_rank = 1
 ),
 
 with_previous as (

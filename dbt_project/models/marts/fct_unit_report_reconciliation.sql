@@ -21,9 +21,15 @@ dossier_processing as (
 ),
 
 periods as (
-    select distinct on (period_start, period_end) period_id, period_label, period_start, period_end, is_partial
-    from report_periods
-    order by period_start, period_end, case period_kind when 'named' then 0 when 'unit_report' then 1 else 2 end, period_id
+    select period_id, period_label, period_start, period_end, is_partial
+    from (
+        select *, row_number() over (
+            partition by period_start, period_end
+            order by case period_kind when 'named' then 0 when 'unit_report' then 1 else 2 end, period_id
+        ) as period_rank
+        from report_periods
+    ) as ranked
+    where period_rank = 1
 ),
 
 -- the portal units each reported row speaks for
@@ -88,8 +94,8 @@ select
     online_reported - online_portal as online_gap,
     resolved_reported - resolved_portal as resolved_gap,
     overdue_reported - overdue_portal as overdue_gap,
-    row_number() over (
+    cast(row_number() over (
         partition by report_id, sheet
         order by received_reported - received_portal desc nulls last, row_number
-    ) as received_gap_rank
+    ) as bigint) as received_gap_rank  -- bigint in DuckDB and PostgreSQL, int in Spark
 from compared

@@ -44,7 +44,7 @@ select
     w.new_name as successor_name,
     coalesce(w.basis, case
         when u.unit_code is null then 'not in the register'
-        else 'not a unit of the platform''s reports on that day, and no successor by then'
+        else '{{ dbt.escape_single_quotes("not a unit of the platform's reports on that day, and no successor by then") }}'
     end) as basis,
     cast(n.extract_rows as bigint) as extract_rows
 from named as n

@@ -35,7 +35,7 @@ findings as (
     union all
     select 'unit_report_gaps', 'fct_unit_report_reconciliation',
         count(*), count(distinct unit_code), coalesce(sum(abs(received_gap)), 0),
-        'Rows of unit reports whose received dossiers differ from the portal''s (items: the dossiers of difference).'
+        '{{ dbt.escape_single_quotes("Rows of unit reports whose received dossiers differ from the portal's (items: the dossiers of difference).") }}'
     from unit_report_reconciliation
     where received_gap <> 0
     union all

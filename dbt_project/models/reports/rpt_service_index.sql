@@ -12,7 +12,7 @@ groups as (
         group_code, group_name, max(group_max_points) as max_points,
         sum(points) as points_scored,
         sum(case when status = 'scored' then max_points else 0 end) as points_possible,
-        string_agg(case when status <> 'scored' then indicator || ' (' || status || ')' end, ', ' order by indicator)
+        {{ ordered_string_agg("case when status <> 'scored' then indicator || ' (' || status || ')' end", 'indicator') }}
             as missing_indicators
     from service_index
     group by period_id, period_label, period_start, period_end, scope, scope_code, unit_code, unit_name, rule_version,
@@ -25,7 +25,7 @@ indexed as (
     select
         period_id, period_label, period_start, period_end, scope, scope_code, unit_code, unit_name, rule_version,
         'total', 'Tổng điểm', sum(max_points), sum(points_scored), sum(points_possible),
-        string_agg(missing_indicators, ', ' order by group_code)
+        {{ ordered_string_agg('missing_indicators', 'group_code') }}
     from groups
     group by period_id, period_label, period_start, period_end, scope, scope_code, unit_code, unit_name, rule_version
 )
@@ -34,8 +34,8 @@ indexed as (
 select
     period_id, period_label, period_start, period_end, scope, scope_code, unit_code, unit_name, rule_version,
     group_code, group_name,
-    cast(max_points as double precision) as max_points,
+    cast(max_points as {{ sql_type('double precision') }}) as max_points,
     cast(points_scored as decimal(18, 4)) as points_scored,
-    cast(points_possible as double precision) as points_possible,
+    cast(points_possible as {{ sql_type('double precision') }}) as points_possible,
     missing_indicators
 from indexed

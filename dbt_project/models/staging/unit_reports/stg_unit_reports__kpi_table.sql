@@ -43,9 +43,9 @@ select
     r.unit_code,
     c.kpi,
     -- printed in percent ("21,62%", "Tăng 3,7%"): as fractions, like the marts' rates
-    cast(max(case when c.part = 'rate' then c.value_number end) / 100 as double precision) as reported_rate,
+    cast(max(case when c.part = 'rate' then c.value_number end) / 100 as {{ sql_type('double precision') }}) as reported_rate,
     max(case when c.part = 'rate' then c.excel_column end) as rate_column,
-    cast(max(case when c.part = 'change' then c.value_number end) / 100 as double precision) as reported_change,
+    cast(max(case when c.part = 'change' then c.value_number end) / 100 as {{ sql_type('double precision') }}) as reported_change,
     max(case when c.part = 'change' then c.excel_column end) as change_column,
     max(case when c.part = 'verdict' then c.value_text end) as reported_verdict,
     max(case when c.part = 'verdict' then c.excel_column end) as verdict_column
