@@ -34,7 +34,7 @@ import pyarrow.parquet as pq
 from tthc.generator import payments
 from tthc.generator.catalogue import build_catalogue
 from tthc.generator.extracts import (CALIBRATION_DAYS, CSV_TIMESTAMP, OUTPUT_COLUMNS, WARM_UP_DAYS, GenerationSummary,
-                                     _register, dossier_and_payment_rows, write_services, write_submissions)
+                                     _register, dossier_and_payment_rows, start_generation, write_submissions)
 
 CHUNK_DOSSIERS = 150_000   # dossiers per window: about 0.7 GB of memory in a worker
 WRITE_MEMORY = "2GB"       # DuckDB's memory for writing the daily files
@@ -44,14 +44,7 @@ def generate_bulk(landing: Path, start: dt.date, end: dt.date, seed: int = 2022,
                   workers: int | None = None, echo=None) -> GenerationSummary:
     """Write the daily extracts of [start, end] into ``landing/<source>/``, as ``generate`` does,
     in chunks: see the module's docstring for what differs."""
-    if end < start:
-        raise ValueError(f"end {end} is before start {start}")
-    if scale <= 0:
-        raise ValueError(f"scale must be positive, got {scale}")
-    rng = np.random.default_rng(seed)
-    units, calibration = _register()
-    catalogue = build_catalogue(rng)
-    write_services(landing, catalogue, seed, start, end)
+    rng, units, calibration, catalogue = start_generation(landing, start, end, seed, scale)
     write_submissions(landing, seed, start, end)
 
     first = pd.Timestamp(start) - pd.Timedelta(days=WARM_UP_DAYS)

@@ -62,6 +62,20 @@ class GenerationSummary:
 def generate(landing: Path, start: dt.date, end: dt.date, seed: int = 2022, scale: float = 1.0, progress=None) -> GenerationSummary:
     """Write one extract per source and day of [start, end] into ``landing/<source>/``
     (the catalogue only on the days it changes)."""
+    rng, units, calibration, catalogue = start_generation(landing, start, end, seed, scale)
+    rows, payment_rows, received = dossier_and_payment_rows(rng, np.random.default_rng([seed, 2]), units, calibration,
+                                                            catalogue, start, end, scale)
+    days = pd.date_range(start, end, freq="D")
+    _write_daily(landing, "payments", payment_rows, days, payments.COLUMNS)
+    write_submissions(landing, seed, start, end)
+    _write_daily(landing, "dossiers", rows, days, OUTPUT_COLUMNS, progress)
+    return GenerationSummary(len(days), received, len(rows), landing)
+
+
+def start_generation(landing: Path, start: dt.date, end: dt.date, seed: int, scale: float):
+    """What both generators do first: check the range and the scale, draw the catalogue and
+    write its deliveries. Returns the seed's random stream, the unit register, the
+    calibration and the catalogue."""
     if end < start:
         raise ValueError(f"end {end} is before start {start}")
     if scale <= 0:
@@ -70,13 +84,7 @@ def generate(landing: Path, start: dt.date, end: dt.date, seed: int = 2022, scal
     units, calibration = _register()
     catalogue = build_catalogue(rng)
     write_services(landing, catalogue, seed, start, end)
-    rows, payment_rows, received = dossier_and_payment_rows(rng, np.random.default_rng([seed, 2]), units, calibration,
-                                                            catalogue, start, end, scale)
-    days = pd.date_range(start, end, freq="D")
-    _write_daily(landing, "payments", payment_rows, days, payments.COLUMNS)
-    write_submissions(landing, seed, start, end)
-    _write_daily(landing, "dossiers", rows, days, OUTPUT_COLUMNS, progress)
-    return GenerationSummary(len(days), received, len(rows), landing)
+    return rng, units, calibration, catalogue
 
 
 def _register() -> tuple[pd.DataFrame, pd.DataFrame]:
