@@ -88,10 +88,12 @@ FIGURES = ("received_total", "received_carried_over", "resolved_total", "resolve
 def bare_figures(landing: Path, period_start: dt.date, as_of: dt.date, threads: int | None = None) -> list[tuple]:
     import duckdb
 
+    from warehouse.database import sql_literal
+
     with duckdb.connect() as con:
         con.execute("set enable_progress_bar = false")
         if threads:
-            con.execute(f"set threads = {threads}")
+            con.execute(f"set threads = {sql_literal(threads)}")
         return con.execute(bare_query(landing, period_start, as_of)).fetchall()
 
 

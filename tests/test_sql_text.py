@@ -30,6 +30,8 @@ CHECKED = {
     "body",                   # contract column names and types
     "n", "t",                 # ditto, in source_table_ddl
     "key", "counts",          # corrections: contract column names through sql_identifier()
+    "quoted",                 # bulk generator: the generator's own column names through sql_identifier()
+    "', '.join(FIGURES)",     # national benchmark: a constant tuple of fct_dossier_processing's columns
 }
 
 

@@ -33,6 +33,7 @@ import pyarrow.parquet as pq
 
 from tthc.generator import payments
 from tthc.generator.catalogue import build_catalogue
+from warehouse.database import sql_identifier, sql_literal
 from tthc.generator.extracts import (CALIBRATION_DAYS, CSV_TIMESTAMP, OUTPUT_COLUMNS, WARM_UP_DAYS, GenerationSummary,
                                      _register, dossier_and_payment_rows, start_generation, write_submissions)
 
@@ -97,17 +98,17 @@ def _write_days(parts: Path, out: Path, source: str, columns: list[str], days: p
     """One CSV per day from every part (DuckDB's partitioned write), header only on a day without rows."""
     out.mkdir(parents=True, exist_ok=True)
     staging = parts.parent / f"{source}-by-day"
-    quoted = ", ".join(f'"{c}"' for c in columns)
+    quoted = ", ".join(sql_identifier(c) for c in columns)
     with duckdb.connect() as con:
         # bounded, so that the partitioned write spills rather than holding every day's rows (8 GB at 10x)
         con.execute(f"set preserve_insertion_order = false; set enable_progress_bar = false; "
-                    f"set memory_limit = '{WRITE_MEMORY}'; set temp_directory = '{parts.parent / 'spill'}'")
+                    f"set memory_limit = {sql_literal(WRITE_MEMORY)}; set temp_directory = {sql_literal(parts.parent / 'spill')}")
         if any(parts.glob("*.parquet")):   # else every day's file is a header only
             con.execute(f"""
                 copy (select {quoted}, cast(extract_day as date) as extract_day
-                      from read_parquet('{parts}/*.parquet', union_by_name = true))
-                to '{staging}' (format csv, header, partition_by (extract_day), timestampformat '{CSV_TIMESTAMP}',
-                                dateformat '%Y-%m-%d')""")
+                      from read_parquet({sql_literal(str(parts / '*.parquet'))}, union_by_name = true))
+                to {sql_literal(staging)} (format csv, header, partition_by (extract_day),
+                                           timestampformat {sql_literal(CSV_TIMESTAMP)}, dateformat '%Y-%m-%d')""")
     for day in days:
         target = out / f"{source}_{day.date().isoformat()}.csv"
         written = sorted((staging / f"extract_day={day.date().isoformat()}").glob("*.csv"))
