@@ -35,6 +35,7 @@ from ingestion.corrections import Comparison
 from ingestion.file_names import NOT_UTF8, is_utf8, readable
 from ingestion.reader import Issue, stage_file
 from ingestion.workbook_files import first_line
+from tthc.config import DEFAULT_PROVINCE
 
 AMBIGUOUS = "more than one file for this source and day"
 FILE_NAME = re.compile(r"^(?P<source>[a-z_]+)_(?P<date>\d{4}-\d{2}-\d{2})\.(csv|xlsx)$", re.IGNORECASE)
@@ -90,9 +91,10 @@ def sha256_of(path: Path) -> str:
 
 
 def load_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, run_id: str, quarantine_dir: Path,
-              same_day: list[Path] = ()) -> FileOutcome:
+              same_day: list[Path] = (), province: str = DEFAULT_PROVINCE) -> FileOutcome:
     """Load one file. ``same_day``: other files of this source claiming the same extract date;
-    with any, the file is ambiguous and quarantined rather than guessed."""
+    with any, the file is ambiguous and quarantined rather than guessed. ``province``: whose
+    portal delivered it (a home holds one province's loads: decision 0023)."""
     contract = load_contract(source)
     if path.is_symlink():                 # never followed: it could point anywhere on the machine
         sha = hashlib.sha256(f"symlink:{readable(os.readlink(path))}".encode()).hexdigest()
@@ -129,7 +131,7 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, run_id: s
     con.begin()
     try:
         _record(con, load_id, source, extract_date, path, sha, staged.row_count if staged else None,
-                "quarantined" if issues else "pending", _summary(issues), run_id)
+                "quarantined" if issues else "pending", _summary(issues), run_id, province)
         if issues:
             con.executemany(
                 "insert into raw.quarantine_issues values (?, ?, ?, ?, ?, ?, ?)",
@@ -246,12 +248,13 @@ def accept(con: duckdb.DuckDBPyConnection, load_id: str, by: str) -> tuple[str, 
     return source, extract_date, reason
 
 
-def _record(con, load_id, source, extract_date, path, sha, rows, status, reason, run_id) -> None:
+def _record(con, load_id, source, extract_date, path, sha, rows, status, reason, run_id, province) -> None:
     con.execute(
         "insert into raw.load_manifest (load_id, source, extract_date, file_name, file_path, file_sha256, "
-        "file_bytes, row_count, status, reason, received_at, run_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "file_bytes, row_count, status, reason, received_at, run_id, province_code) "
+        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [load_id, source, extract_date or dt.date.min, readable(path.name), readable(path), sha, path.lstat().st_size,
-         rows, status, reason, dt.datetime.now(), run_id],
+         rows, status, reason, dt.datetime.now(), run_id, province],
     )
 
 

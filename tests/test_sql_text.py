@@ -31,6 +31,8 @@ CHECKED = {
     "n", "t",                 # ditto, in source_table_ddl
     "key", "counts",          # corrections: contract column names through sql_identifier()
     "quoted",                 # bulk generator: the generator's own column names through sql_identifier()
+    "provinces_union",        # national roll-up: sql_literal(province code) and sql_identifier() names
+    "measure_columns", "measure_sums",  # national roll-up: column names of the warehouse's catalog through sql_identifier()
     "', '.join(FIGURES)",     # national benchmark: a constant tuple of fct_dossier_processing's columns
 }
 

@@ -74,6 +74,8 @@ def cmd_report(args) -> int:
     start, end = (args.date, args.date) if args.date else (args.start, args.end)
     if not start or not end or (args.date and (args.start or args.end)):
         raise SystemExit("give --date D, or --from A --to B")
+    if args.province == "all":
+        return _report_all_provinces(start, end)
     p = paths()
     period_id = report_period(p, start, end, echo=lambda *_: None)
     with duckdb.connect(str(p.published), read_only=True) as con:
@@ -81,8 +83,46 @@ def cmd_report(args) -> int:
         label, as_of_day, partial, spans = con.execute(
             "select period_label, as_of_day, is_partial, spans_reorganisation from marts.dim_report_period "
             "where period_id = ?", [period_id]).fetchone()
-    print(f"period {period_id}: {period_caption(label, as_of_day, partial, spans)}, province; every mart now has it:")
+    where = f"province {p.province_code}" if p.province else "province"
+    print(f"period {period_id}: {period_caption(label, as_of_day, partial, spans)}, {where}; every mart now has it:")
     print("\n".join(lines))
+    return 0
+
+
+def _report_all_provinces(start, end) -> int:
+    """The free period in every province home that has a warehouse, then the national roll-up of them."""
+    import duckdb
+
+    from tthc.config import root
+    from tthc.pipeline import report_period
+    from tthc.scorecard import national_scorecard_lines
+    from warehouse.national import NationalUnavailable, build_national, province_homes
+
+    homes = [home for home in province_homes(root()) if home.warehouse.exists()]
+    if not homes:
+        raise SystemExit(f"tthc report --province all: no province home under {root() / 'provinces'} has a warehouse: "
+                         "run `tthc --province CODE run ...` for each province first")
+    period_id = None
+    for home in homes:
+        period_id = report_period(home, start, end, echo=lambda *_: None)
+        print(f"province {home.province_code}: {period_id} added to every mart", file=sys.stderr, flush=True)
+    try:
+        rollup = build_national(root(), echo=lambda line: print(line, file=sys.stderr))
+    except NationalUnavailable as exc:
+        raise SystemExit(f"tthc report --province all: {exc}") from None
+    with duckdb.connect(str(rollup.warehouse), read_only=True) as con:
+        print("\n".join(national_scorecard_lines(con, period_id)))
+    return 0
+
+
+def cmd_national(args) -> int:
+    from tthc.config import root
+    from warehouse.national import NationalUnavailable, build_national
+
+    try:
+        build_national(root())
+    except NationalUnavailable as exc:
+        raise SystemExit(f"tthc national: {exc}") from None
     return 0
 
 
@@ -229,11 +269,37 @@ def cmd_demo(args) -> int:
     return run_demo(paths(), scale=args.scale, span=span)
 
 
+PROVINCE_HELP = ("the province home to work in, TTHC_HOME/provinces/CODE, in a national deployment (a code of "
+                 "warehouse/provinces_2025.csv, e.g. 75; default: TTHC_PROVINCE, else TTHC_HOME itself); "
+                 "`report --province all` reports every province and the national roll-up")
+
+
+def _province(text: str) -> str:
+    from warehouse.provinces import check_province
+
+    if text == "all":
+        return text
+    try:
+        return check_province(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="tthc", description="Online public-service KPIs warehouse: every pipeline step from the command line.")
+    import os
+
+    # --province may come before the command (tthc --province 79 run ...) or after it
+    province_option = argparse.ArgumentParser(add_help=False)
+    province_option.add_argument("--province", type=_province, default=argparse.SUPPRESS, help=PROVINCE_HELP)
+    parser = argparse.ArgumentParser(prog="tthc", parents=[province_option],
+                                     description="Online public-service KPIs warehouse: every pipeline step from the command line.")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    g = sub.add_parser("generate", help="write demo daily portal extracts into the landing folder")
+    def command(name: str, **kwargs) -> argparse.ArgumentParser:
+        return sub.add_parser(name, parents=[province_option], **kwargs)
+
+
+    g = command("generate", help="write demo daily portal extracts into the landing folder")
     g.add_argument("--from", dest="start", type=_date, required=True, help="first extract date")
     g.add_argument("--to", dest="end", type=_date, required=True, help="last extract date")
     g.add_argument("--seed", type=int, default=2022, help="random seed (same seed, same files)")
@@ -241,7 +307,7 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument("--landing", type=lambda s: __import__("pathlib").Path(s), help="landing folder (default: $TTHC_HOME/landing)")
     g.set_defaults(func=cmd_generate)
 
-    r = sub.add_parser("run", help="ingest, validate, build, check and publish a day or a range in one pass")
+    r = command("run", help="ingest, validate, build, check and publish a day or a range in one pass")
     r.add_argument("--date", type=_date, help="one extract date")
     r.add_argument("--from", dest="start", type=_date, help="first extract date of a range")
     r.add_argument("--to", dest="end", type=_date, help="last extract date of a range")
@@ -249,44 +315,44 @@ def main(argv: list[str] | None = None) -> int:
                    help="rebuild the incremental models from all current loads (after changing their SQL)")
     r.set_defaults(func=cmd_run)
 
-    rp = sub.add_parser("report", help="add a free period (a day, or any range) to every mart and print its KPIs")
+    rp = command("report", help="add a free period (a day, or any range) to every mart and print its KPIs")
     rp.add_argument("--date", type=_date, help="one day")
     rp.add_argument("--from", dest="start", type=_date, help="first day")
     rp.add_argument("--to", dest="end", type=_date, help="last day")
     rp.set_defaults(func=cmd_report)
 
-    x = sub.add_parser("excel", help="write the Excel report (KPI report, appendices 1–5) of a period")
+    x = command("excel", help="write the Excel report (KPI report, appendices 1–5) of a period")
     x.add_argument("--period", help="a period_id of marts.dim_report_period, e.g. campaign_2022_q1, month_2022_03 "
                                     "(default: the latest month)")
     x.add_argument("--out", type=lambda s: __import__("pathlib").Path(s), help="folder (default: published/reports)")
     x.set_defaults(func=cmd_excel)
 
-    pg = sub.add_parser("postgres", help="build the same marts on PostgreSQL (connection from TTHC_PG_HOST, _PORT, _USER, "
+    pg = command("postgres", help="build the same marts on PostgreSQL (connection from TTHC_PG_HOST, _PORT, _USER, "
                                          "_PASSWORD, _DATABASE; default postgres@127.0.0.1:5432/tthc)")
     pg.add_argument("--verbose", action="store_true", help="print every dbt line")
     pg.set_defaults(func=cmd_postgres)
 
-    sp = sub.add_parser("spark", help="build the same marts on Spark: local Spark under TTHC_HOME/spark by default "
+    sp = command("spark", help="build the same marts on Spark: local Spark under TTHC_HOME/spark by default "
                                       "(Java 17); TTHC_SPARK_MASTER, _HOME, _RAW, _THREADS, or another profile (docs/spark.md)")
     sp.add_argument("--verbose", action="store_true", help="print every dbt line")
     sp.set_defaults(func=cmd_spark)
 
-    s = sub.add_parser("status", help="what is loaded, what was quarantined and why, the latest findings")
+    s = command("status", help="what is loaded, what was quarantined and why, the latest findings")
     s.add_argument("--freshness", action="store_true", help="also run dbt source freshness (fails when a daily source is stale)")
     s.set_defaults(func=cmd_status)
 
-    d = sub.add_parser("demo", help="generate the 2022 campaign (15/12/2021–02/09/2022), or any range, and run the whole flow")
+    d = command("demo", help="generate the 2022 campaign (15/12/2021–02/09/2022), or any range, and run the whole flow")
     d.add_argument("--from", dest="start", type=_date, help="first day of another range, e.g. 2025-05-01 (across the 2025 reform)")
     d.add_argument("--to", dest="end", type=_date, help="last day of that range, e.g. 2025-09-30")
     d.add_argument("--scale", type=float, default=1.0)
     d.set_defaults(func=cmd_demo)
 
-    ac = sub.add_parser("accept", help="apply a held correction (a re-delivered file that would remove much of its day)")
+    ac = command("accept", help="apply a held correction (a re-delivered file that would remove much of its day)")
     ac.add_argument("load_id", help="the held load, as `tthc status` and the run's output list it")
     ac.add_argument("--by", help="who accepts it (default: the login name); kept in raw.load_manifest")
     ac.set_defaults(func=cmd_accept)
 
-    u = sub.add_parser("unit-report", help="unit reports (Excel) sent by the units")
+    u = command("unit-report", help="unit reports (Excel) sent by the units")
     usub = u.add_subparsers(dest="unit_report_command", required=True)
     ua = usub.add_parser("add", help="land a workbook, giving what it does not say: its period, the sending unit")
     ua.add_argument("file", type=lambda s: __import__("pathlib").Path(s))
@@ -294,7 +360,7 @@ def main(argv: list[str] | None = None) -> int:
     ua.add_argument("--unit", help='the sending unit as printed, e.g. "UBND huyện Bù Đăng"')
     ua.set_defaults(func=cmd_unit_report_add)
 
-    un = sub.add_parser("units", help="the unit register")
+    un = command("units", help="the unit register")
     unsub = un.add_subparsers(dest="units_command", required=True)
     al = unsub.add_parser("alias", help="names the office confirmed").add_subparsers(dest="alias_command", required=True)
     aa = al.add_parser("add", help='confirm once that a printed name is a unit, e.g. "UBND xã Tân Hưnq" 25345')
@@ -303,15 +369,24 @@ def main(argv: list[str] | None = None) -> int:
     aa.add_argument("--by", help="who confirms (default: the login name)")
     aa.set_defaults(func=cmd_units_alias_add)
 
-    dd = sub.add_parser("docs", help="write the dbt docs (published/dbt_docs.html) if the project or the warehouse's "
+    dd = command("docs", help="write the dbt docs (published/dbt_docs.html) if the project or the warehouse's "
                                      "columns changed since they were written")
     dd.add_argument("--force", action="store_true", help="write them even if nothing they show changed")
     dd.set_defaults(func=cmd_docs)
 
-    c = sub.add_parser("contracts-doc", help="rewrite docs/contracts.md from the source contracts")
+    c = command("contracts-doc", help="rewrite docs/contracts.md from the source contracts")
     c.set_defaults(func=cmd_contracts_doc)
 
+    n = command("national", help="roll up every province home's published marts into TTHC_HOME/national "
+                                        "(national figures = sums of the provinces' own)")
+    n.set_defaults(func=cmd_national)
+
     args = parser.parse_args(argv)
+    args.province = getattr(args, "province", None)
+    if args.province == "all" and args.command != "report":
+        parser.error("--province all is for `tthc report` (the national roll-up itself: `tthc national`)")
+    if args.province:
+        os.environ["TTHC_PROVINCE"] = args.province  # every step's paths() is this province's home
     from tthc.dbt import DbtFailed
 
     try:

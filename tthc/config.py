@@ -1,4 +1,11 @@
-"""Where things live. One environment variable, TTHC_HOME, moves all of it."""
+"""Where things live. One environment variable, TTHC_HOME, moves all of it.
+
+A national deployment keeps one province home per province under TTHC_HOME/provinces/<code>
+(the code among the 34 provinces since 2025, warehouse/provinces_2025.csv), each a home like
+the single-province one, and the national roll-up of their published marts under
+TTHC_HOME/national (warehouse/national.py, decision 0023). ``--province`` or TTHC_PROVINCE
+picks a province home; without either, TTHC_HOME itself is the home (the demo's single province).
+"""
 
 from __future__ import annotations
 
@@ -10,9 +17,18 @@ REPO = Path(__file__).resolve().parents[1]
 DBT_PROJECT = REPO / "dbt_project"
 
 
+DEFAULT_PROVINCE = "75"  # the single-province home: Đồng Nai (Bình Phước's portal since 01/07/2025)
+
+
 @dataclass(frozen=True)
 class Paths:
     home: Path
+    province: str | None = None  # the province code of a province home of a national deployment
+
+    @property
+    def province_code(self) -> str:
+        """The province whose portal delivers this home's extracts: recorded with every load."""
+        return self.province or DEFAULT_PROVINCE
 
     @property
     def landing(self) -> Path:
@@ -78,5 +94,17 @@ class Paths:
         return self
 
 
-def paths() -> Paths:
-    return Paths(Path(os.environ.get("TTHC_HOME", REPO / "data")).resolve())
+def root() -> Path:
+    """TTHC_HOME: the home of a single-province deployment, or the root of a national one."""
+    return Path(os.environ.get("TTHC_HOME", REPO / "data")).resolve()
+
+
+def paths(province: str | None = None) -> Paths:
+    """The home to work in: the province home of ``province`` (or of TTHC_PROVINCE) under
+    TTHC_HOME/provinces, else TTHC_HOME itself."""
+    code = province or os.environ.get("TTHC_PROVINCE") or None
+    if code is None:
+        return Paths(root())
+    from warehouse.provinces import check_province
+
+    return Paths(root() / "provinces" / check_province(code), province=code)

@@ -87,8 +87,10 @@ def ingest(paths: Paths, dates: set[dt.date] | None, run_id: str, progress=None)
                 work.append((source, path, same_day))
     outcomes = []
     with connect(paths.warehouse) as con:
+        # loads recorded before the manifest named the province were this home's own
+        con.execute("update raw.load_manifest set province_code = ? where province_code is null", [paths.province_code])
         for i, (source, path, same_day) in enumerate(work, start=1):
-            outcomes.append(load_file(con, path, source, run_id, paths.quarantine, same_day))
+            outcomes.append(load_file(con, path, source, run_id, paths.quarantine, same_day, paths.province_code))
             if progress:
                 progress(i, len(work))
     return outcomes

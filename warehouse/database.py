@@ -29,7 +29,8 @@ create table if not exists raw.load_manifest (
     run_id        varchar,
     rebuild_pending boolean not null default false, -- became current or superseded since the last dbt build
     accepted_by   varchar,              -- who applied a held correction (`tthc accept`), and when
-    accepted_at   timestamp
+    accepted_at   timestamp,
+    province_code varchar               -- the province whose portal delivered it (warehouse/provinces_2025.csv)
 );
 create table if not exists raw.quarantine_issues (
     load_id     varchar not null,
@@ -174,6 +175,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("alter table raw.load_manifest add column if not exists rebuild_pending boolean default true")
     con.execute("alter table raw.load_manifest add column if not exists accepted_by varchar")
     con.execute("alter table raw.load_manifest add column if not exists accepted_at timestamp")
+    con.execute("alter table raw.load_manifest add column if not exists province_code varchar")
     for source in sources():
         for statement in source_table_ddl(source):
             con.execute(statement)
