@@ -150,3 +150,45 @@ def test_unit_report_dag_loads_a_workbook_when_it_lands(dagbag, copy_of_built):
     assert sums == [("Cấp tỉnh", "resolved_on_time", "146056", "146054"), ("Cấp tỉnh", "resolved_total", "153079", "153077"),
                     ("TỔNG CỘNG", "resolved_on_time", "233143", "233141"), ("TỔNG CỘNG", "resolved_total", "242313", "242311")]
     assert reconciled == 2
+
+
+def test_a_national_deployment_runs_each_province_and_then_the_roll_up(airflow_db, landing, tmp_path, monkeypatch):
+    """Province homes under TTHC_HOME/provinces get their own daily and unit-report DAGs, with
+    a writer pool each; a province's publish triggers tthc_national, which rolls them up."""
+    import shutil
+
+    from airflow.dag_processing.dagbag import DagBag
+    from airflow.models.pool import Pool
+
+    from tthc.config import paths
+    from warehouse.national import national_warehouse
+
+    monkeypatch.setenv("TTHC_HOME", str(tmp_path))
+    monkeypatch.delenv("TTHC_PROVINCE", raising=False)
+    for code in ("75", "79"):
+        (tmp_path / "provinces" / code).mkdir(parents=True)
+    shutil.copytree(landing, paths("79").landing)
+    bag = DagBag(dag_folder=str(REPO / "dags"))
+    assert bag.import_errors == {}
+    assert {"tthc_daily_75", "tthc_daily_79", "tthc_unit_reports_75", "tthc_unit_reports_79",
+            "tthc_national", "tthc_daily"} <= set(bag.dag_ids)
+    daily = bag.get_dag("tthc_daily_79")
+    assert {t.pool for t in daily.tasks} == {"tthc_warehouse_writer_79", "default_pool"}
+    assert {t.pool for t in bag.get_dag("tthc_unit_reports_79").tasks} == {"tthc_warehouse_writer_79", "default_pool"}
+    assert {a.uri for a in daily.get_task("publish").outlets} == {"tthc://provinces/79/published"}
+    assert {a.uri for a in bag.get_dag("tthc_national").timetable.asset_condition.objects} == {
+        "tthc://provinces/75/published", "tthc://provinces/79/published"}
+
+    Pool.create_or_update_pool("tthc_warehouse_writer_79", slots=1, description="one writer for province 79",
+                               include_deferred=False)
+    run = daily.test(logical_date=pendulum.datetime(START.year, START.month, START.day, 6, tz="Asia/Ho_Chi_Minh"))
+    assert run.state == "success", [(ti.task_id, ti.state) for ti in run.get_task_instances()]
+    with duckdb.connect(str(paths("79").warehouse), read_only=True) as con:
+        assert con.execute("select distinct province_code from raw.load_manifest").fetchall() == [("79",)]
+    assert not (tmp_path / "warehouse").exists()          # the root is not a home: nothing written there
+
+    run = bag.get_dag("tthc_national").test()
+    assert run.state == "success", [(ti.task_id, ti.state) for ti in run.get_task_instances()]
+    with duckdb.connect(str(national_warehouse(tmp_path)), read_only=True) as con:
+        assert con.execute("select distinct reporting_provinces from national.kpi").fetchall() == [("79",)]  # 75 not built yet
+        assert con.execute("select distinct reporting_province from marts.fct_kpi_scorecard").fetchall() == [("79",)]

@@ -164,3 +164,16 @@ def test_provinces_built_by_different_versions_are_not_added_up(national, tmp_pa
         con.execute("alter table marts.fct_dossier_processing drop column closed_otherwise")
     with pytest.raises(NationalUnavailable, match=f"marts.fct_dossier_processing has other columns in province.s. {OTHER}"):
         build_national(tmp_path, echo=lambda *_: None)
+
+
+def test_a_province_home_lands_apart_when_the_landing_moves(tmp_path, monkeypatch):
+    """TTHC_LANDING (the compose file sets it) moves every landing folder: a province home's
+    is then under it per province, never the single home's, nor another province's."""
+    monkeypatch.setenv("TTHC_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("TTHC_LANDING", str(tmp_path / "landing"))
+    monkeypatch.delenv("TTHC_PROVINCE", raising=False)
+    assert paths().landing == tmp_path / "landing"
+    assert paths("79").landing == tmp_path / "landing" / "provinces" / "79"
+    assert paths("79").warehouse == tmp_path / "home" / "provinces" / "79" / "warehouse" / "tthc.duckdb"
+    monkeypatch.delenv("TTHC_LANDING")
+    assert paths("79").landing == tmp_path / "home" / "provinces" / "79" / "landing"

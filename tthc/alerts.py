@@ -36,13 +36,14 @@ def task_failed(context) -> None:
     )
 
 
-def extract_missing(context) -> None:
-    """on_failure_callback of the sensor: the day's extract did not arrive; say which file, where."""
+def extract_missing(context, province: str | None = None) -> None:
+    """on_failure_callback of the sensor: the day's extract did not arrive; say which file, where
+    (``province``: the province home of a national deployment's DAG)."""
     ti = context["task_instance"]
     from ingestion.loader import expected_files
 
     day = extract_date_of_run(context["logical_date"])
-    wanted = expected_files(paths().landing, "dossiers", day)
+    wanted = expected_files(paths(province).landing, "dossiers", day)
     alert(
         "extract_missing",
         f"{ti.dag_id} for {day}: {' or '.join(p.name for p in wanted)} did not arrive in {wanted[0].parent}"

@@ -32,8 +32,12 @@ class Paths:
 
     @property
     def landing(self) -> Path:
-        """Files as delivered; never changed by the platform."""
-        return Path(os.environ.get("TTHC_LANDING", self.home / "landing"))
+        """Files as delivered; never changed by the platform. TTHC_LANDING moves it; a province
+        home's is then TTHC_LANDING/provinces/<code>."""
+        moved = os.environ.get("TTHC_LANDING")
+        if moved and self.province:
+            return Path(moved) / "provinces" / self.province
+        return Path(moved) if moved else self.home / "landing"
 
     @property
     def warehouse(self) -> Path:

@@ -44,3 +44,8 @@ def province_folders(root: Path) -> list[tuple[str, Path]]:
         except ValueError as exc:
             raise ValueError(f"{home}: {exc}") from None
     return found
+
+
+def published_asset_uri(code: str) -> str:
+    """The Airflow asset a province home's daily run updates when it publishes (dags/)."""
+    return f"tthc://provinces/{code}/published"
