@@ -188,16 +188,37 @@ def _child_run(home: Path, out: Path) -> None:
     from tthc import pipeline
     from tthc.config import Paths
 
+    import psutil
+
     paths = Paths(home)
     steps: dict[str, float] = {}
+    step_peaks: dict[str, int] = {}     # the largest RSS of this process and dbt's during each step
+    current: list[str | None] = [None]
+    stop = threading.Event()
+
+    def sample():
+        me = psutil.Process()
+        while not stop.wait(0.2):
+            total = 0
+            for p in [me, *me.children(recursive=True)]:
+                try:
+                    total += p.memory_info().rss
+                except psutil.NoSuchProcess:
+                    pass
+            if current[0]:
+                step_peaks[current[0]] = max(step_peaks.get(current[0], 0), total)
+
+    threading.Thread(target=sample, daemon=True).start()
     for name in STEPS:
         original = getattr(pipeline, name)
 
         def timed(*args, _name=name, _original=original, **kwargs):
             started = time.perf_counter()
+            current[0] = _name
             try:
                 return _original(*args, **kwargs)
             finally:
+                current[0] = None
                 steps[_name] = steps.get(_name, 0.0) + time.perf_counter() - started
                 if _name == "build" and (paths.dbt_target / "run_results.json").exists():
                     shutil.copyfile(paths.dbt_target / "run_results.json", home / "build_run_results.json")
@@ -206,8 +227,9 @@ def _child_run(home: Path, out: Path) -> None:
     summary = pipeline.run(paths, pipeline.dates_between(dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 31)), echo=lambda *_: None)
     seconds = time.perf_counter() - started
     statuses = sorted({f.status for f in summary.files})
-    out.write_text(json.dumps({"seconds": seconds, "steps": steps, "files": len(summary.files), "statuses": statuses,
-                               "maxrss_bytes": _maxrss()}))
+    stop.set()
+    out.write_text(json.dumps({"seconds": seconds, "steps": steps, "step_peak_bytes": step_peaks, "files": len(summary.files),
+                               "statuses": statuses, "maxrss_bytes": _maxrss()}))
 
 
 # -- one scale, and the table ------------------------------------------------------------------
@@ -281,8 +303,10 @@ def step_lines(results: list[ScaleResult]) -> list[str]:
     for r in results:
         steps = r.run.result["steps"]
         total = r.run.seconds
+        peaks = r.run.result.get("step_peak_bytes", {})
         out.append(f"scale {r.scale:g}, run {total:.0f} s: " + ", ".join(
-            f"{name} {s:.0f} s ({s / total:.0%})" for name, s in steps.items() if s >= 0.5))
+            f"{name} {s:.0f} s ({s / total:.0%}" + (f", peak {gib(peaks[name])} GiB)" if name in peaks else ")")
+            for name, s in steps.items() if s >= 0.5))
         if r.slowest_models:
             out.append("  slowest dbt models of the build: " + ", ".join(f"{m} {s:.1f} s" for m, s in r.slowest_models))
     return out

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from tthc.config import DBT_PROJECT, Paths
+from warehouse.database import memory_limit
 
 
 class DbtFailed(RuntimeError):
@@ -32,6 +33,7 @@ def run_dbt(paths: Paths, args: list[str], vars: dict | None = None, echo=print,
     # dbt has no use for the pseudonym key: without it, no model or log can print it
     env = {k: v for k, v in os.environ.items() if k not in ("TTHC_PII_KEY", "TTHC_PII_KEY_FILE")} | {
         "TTHC_WAREHOUSE": str(paths.warehouse),
+        "TTHC_DUCKDB_MEMORY_LIMIT": memory_limit(),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
         "DBT_LOG_PATH": str(paths.home / "logs" / "dbt"),
         "DBT_TARGET_PATH": str(paths.dbt_target),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -181,12 +182,23 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(statement)
 
 
+def memory_limit() -> str:
+    """DuckDB's memory for the loader and the dbt build (profiles.yml reads the same variable):
+    DuckDB's own default is 80% of the machine, which a national backfill takes; bounded, it
+    spills to a folder beside the warehouse instead."""
+    return os.environ.get("TTHC_DUCKDB_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT)
+
+
+DEFAULT_MEMORY_LIMIT = "4GB"
+
+
 @contextmanager
 def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the warehouse; the schema Python owns is created on first write."""
     path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path), read_only=read_only)
     try:
+        con.execute(f"set memory_limit = {sql_literal(memory_limit())}")
         if not read_only:
             ensure_schema(con)
         yield con
