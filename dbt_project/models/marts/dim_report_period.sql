@@ -13,5 +13,11 @@ select
     as_of_day,
     is_partial,
     province_code,
-    spans_reorganisation
+    spans_reorganisation,
+    -- periods with the same days (a named period may be a calendar quarter): the one a unit
+    -- report of those days is matched to - the named one, then a unit report's own, then calendar
+    row_number() over (
+        partition by period_start, period_end
+        order by case period_kind when 'named' then 0 when 'unit_report' then 1 else 2 end, period_id
+    ) = 1 as is_preferred_for_its_days
 from report_periods

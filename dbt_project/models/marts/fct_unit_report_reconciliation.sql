@@ -22,14 +22,8 @@ dossier_processing as (
 
 periods as (
     select period_id, period_label, period_start, period_end, is_partial
-    from (
-        select *, row_number() over (
-            partition by period_start, period_end
-            order by case period_kind when 'named' then 0 when 'unit_report' then 1 else 2 end, period_id
-        ) as period_rank
-        from report_periods
-    ) as ranked
-    where period_rank = 1
+    from report_periods
+    where is_preferred_for_its_days
 ),
 
 -- the portal units each reported row speaks for
