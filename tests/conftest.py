@@ -20,6 +20,8 @@ os.environ.update({
     # the tests' runs are demos: the public demo pseudonym key (tthc/pii.py)
     "TTHC_DEMO": "1",
 })
+# the tests' homes are single-province homes unless a test chooses a province itself
+os.environ.pop("TTHC_PROVINCE", None)
 
 import pytest  # noqa: E402
 
@@ -34,6 +36,14 @@ if not (REFERENCE / "000_p4_processing.csv").exists():
 # A short stretch of the 2022 campaign at a small scale: every unit, every status, fast.
 START, END = dt.date(2021, 12, 15), dt.date(2022, 1, 14)
 SCALE = 0.04
+
+
+@pytest.fixture(autouse=True)
+def no_province_left_chosen():
+    """`tthc --province CODE` chooses the province for its whole process (TTHC_PROVINCE): a
+    test that runs it in-process must not leave the choice to the tests after it."""
+    yield
+    assert "TTHC_PROVINCE" not in os.environ, "this test left TTHC_PROVINCE set"
 
 
 @pytest.fixture(scope="session")

@@ -19,6 +19,13 @@ from tthc.generator import generate
 from warehouse.national import NationalUnavailable, build_national, national_warehouse
 from warehouse.publish import PUBLISHED_SCHEMAS
 
+
+@pytest.fixture(autouse=True)
+def no_province_chosen(monkeypatch):
+    """main() chooses a province for the whole process (TTHC_PROVINCE): never past a test."""
+    monkeypatch.setenv("TTHC_PROVINCE", "75")
+    monkeypatch.delenv("TTHC_PROVINCE")
+
 # Province 79's own, shorter stretch: its periods end earlier than province 75's.
 OTHER, OTHER_END = "79", START + dt.timedelta(days=6)
 
@@ -124,15 +131,15 @@ def test_national_figures_are_sums_of_the_provinces(national):
 
 def test_report_for_one_province_or_all(national, monkeypatch, capsys):
     monkeypatch.setenv("TTHC_HOME", str(national))
-    monkeypatch.delenv("TTHC_PROVINCE", raising=False)
     assert main(["report", "--province", OTHER, "--from", START.isoformat(), "--to", OTHER_END.isoformat()]) == 0
     one = capsys.readouterr().out
     assert f"province {OTHER}" in one and "online dossier rate" in one
-    os.environ.pop("TTHC_PROVINCE", None)   # main() chose province 79 for the process
+    os.environ.pop("TTHC_PROVINCE")   # main() chose province 79 for the process
     # province 75 is a published copy only: it has no warehouse to add a period to, so it is
     # left out of the free period, and the report says which provinces it holds
     assert main(["report", "--province", "all", "--from", START.isoformat(), "--to", OTHER_END.isoformat()]) == 0
     out = capsys.readouterr()
+    assert "TTHC_PROVINCE" not in os.environ   # "all" is no province home
     assert "in 1 province(s)" in out.out and f"    {OTHER} Thành phố Hồ Chí Minh" in out.out
     period = f"adhoc_{START:%Y%m%d}_{OTHER_END:%Y%m%d}"
     assert f"province {OTHER}: {period} added to every mart" in out.err
@@ -145,7 +152,6 @@ def test_report_for_one_province_or_all(national, monkeypatch, capsys):
 
 def test_a_wrong_province_is_named(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("TTHC_HOME", str(tmp_path))
-    monkeypatch.delenv("TTHC_PROVINCE", raising=False)
     with pytest.raises(SystemExit) as exit_:
         main(["--province", "70", "status"])   # Bình Phước: part of Đồng Nai (75) since 01/07/2025
     assert exit_.value.code == 2 and "'70' is not the code of a province since 01/07/2025" in capsys.readouterr().err
@@ -171,7 +177,6 @@ def test_a_province_home_lands_apart_when_the_landing_moves(tmp_path, monkeypatc
     is then under it per province, never the single home's, nor another province's."""
     monkeypatch.setenv("TTHC_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("TTHC_LANDING", str(tmp_path / "landing"))
-    monkeypatch.delenv("TTHC_PROVINCE", raising=False)
     assert paths().landing == tmp_path / "landing"
     assert paths("79").landing == tmp_path / "landing" / "provinces" / "79"
     assert paths("79").warehouse == tmp_path / "home" / "provinces" / "79" / "warehouse" / "tthc.duckdb"

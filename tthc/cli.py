@@ -385,7 +385,7 @@ def main(argv: list[str] | None = None) -> int:
     args.province = getattr(args, "province", None)
     if args.province == "all" and args.command != "report":
         parser.error("--province all is for `tthc report` (the national roll-up itself: `tthc national`)")
-    if args.province:
+    if args.province and args.province != "all":
         os.environ["TTHC_PROVINCE"] = args.province  # every step's paths() is this province's home
     from tthc.dbt import DbtFailed
 
