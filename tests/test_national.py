@@ -182,3 +182,12 @@ def test_a_province_home_lands_apart_when_the_landing_moves(tmp_path, monkeypatc
     assert paths("79").warehouse == tmp_path / "home" / "provinces" / "79" / "warehouse" / "tthc.duckdb"
     monkeypatch.delenv("TTHC_LANDING")
     assert paths("79").landing == tmp_path / "home" / "provinces" / "79" / "landing"
+
+
+def test_the_province_list_is_the_34_provinces_of_2025():
+    from warehouse.provinces import provinces
+
+    codes = provinces()
+    assert len(codes) == 34 and all(len(code) == 2 and code.isdigit() for code in codes)
+    assert codes["75"] == "Tỉnh Đồng Nai" and codes["79"] == "Thành phố Hồ Chí Minh"
+    assert "70" not in codes   # Bình Phước: part of Đồng Nai since 01/07/2025

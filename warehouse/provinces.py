@@ -1,8 +1,9 @@
 """The 34 provinces since 01/07/2025 and the province homes of a national deployment.
 
 The codes and names are those of the 2025 arrangement (provinces_2025.csv, taken from the
-data of vietnamadminunits 1.0.3, as the commune crosswalk in the dbt seeds is). A province
-home is TTHC_HOME/provinces/<code>: a home like the single-province one (decision 0023).
+data of vietnamadminunits 1.0.3 by tools/build_province_list.py, as the commune crosswalk in
+the dbt seeds is). A province home is TTHC_HOME/provinces/<code>: a home like the
+single-province one (decision 0023).
 """
 
 from __future__ import annotations
