@@ -28,9 +28,8 @@ from airflow.timetables.interval import CronDataIntervalTimetable
 from tthc.alerts import extract_missing, task_failed
 from tthc.config import root
 from tthc.dates import LOCAL_TZ, extract_date_of_run as extract_date
-from warehouse.provinces import province_folders, published_asset_uri
+from warehouse.provinces import province_folders, published_asset_uri, writer_pool
 
-WRITER_POOL = "tthc_warehouse_writer"
 # The run for day D starts at 06:00 on D+1; the day's dossier extract may still be on its
 # way. Wait for it until noon (6 h), checking every 10 minutes, then alert.
 WAIT_FOR_EXTRACT = dt.timedelta(hours=6)
@@ -43,15 +42,6 @@ REPORT_DEADLINE = None if os.environ.get("TTHC_REPORT_DEADLINE") == "off" else D
     interval=dt.timedelta(hours=35),
     callback=SyncCallback("tthc.alerts.report_deadline_missed"),
 )
-
-
-def writer_pool(province: str | None) -> str:
-    return WRITER_POOL if province is None else f"{WRITER_POOL}_{province}"
-
-
-def province_published(province: str) -> Asset:
-    """A province home's published copy: updated, it triggers the national roll-up (tthc_national)."""
-    return Asset(published_asset_uri(province))
 
 
 def daily_dag(province: str | None = None):
@@ -115,7 +105,7 @@ def daily_dag(province: str | None = None):
 
             dbt_build(paths(province))
 
-        @task(outlets=[province_published(province)] if province else [])
+        @task(outlets=[Asset(published_asset_uri(province))] if province else [])
         def publish(_built: None) -> None:
             from tthc.config import paths
             from tthc.pipeline import publish as publish_copy

@@ -20,9 +20,8 @@ from airflow.sdk import Asset, PokeReturnValue, dag, task
 from tthc.alerts import task_failed
 from tthc.config import root
 from tthc.dates import LOCAL_TZ
-from warehouse.provinces import province_folders, published_asset_uri
+from warehouse.provinces import province_folders, published_asset_uri, writer_pool
 
-WRITER_POOL = "tthc_warehouse_writer"
 LOOK_EVERY = dt.timedelta(minutes=2)
 LOOK_FOR = dt.timedelta(minutes=25)
 
@@ -39,7 +38,7 @@ def unit_reports_dag(province: str | None = None):
         start_date=pendulum.datetime(2021, 12, 15, tz=LOCAL_TZ),
         catchup=False,
         max_active_runs=1,
-        default_args={"pool": WRITER_POOL if province is None else f"{WRITER_POOL}_{province}", "retries": 2, "retry_delay": dt.timedelta(minutes=2),
+        default_args={"pool": writer_pool(province), "retries": 2, "retry_delay": dt.timedelta(minutes=2),
                       "on_failure_callback": task_failed},
         tags=["tthc", "warehouse", "unit reports"] + ([f"province {province}"] if province else []),
         doc_md=__doc__,

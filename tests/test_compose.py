@@ -38,10 +38,13 @@ def test_metadata_on_postgres_and_secrets_from_the_environment():
 
 
 def test_init_creates_the_pool_the_dag_uses():
-    source = (REPO / "dags" / "tthc_daily.py").read_text(encoding="utf-8")
-    pool = re.search(r'WRITER_POOL = "(\w+)"', source).group(1)
+    from warehouse.provinces import writer_pool
+
     init = " ".join(compose()["services"]["airflow-init"]["command"])
-    assert f"airflow pools set {pool} 1" in init
+    assert f"airflow pools set {writer_pool(None)} 1" in init
+    # a province home's pool: the name the DAGs use, made for every province folder
+    each_province = writer_pool('$$(basename "$$home")')
+    assert f'airflow pools set "{each_province}" 1' in init
 
 
 def test_volumes_for_landing_files_and_the_warehouse():

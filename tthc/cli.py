@@ -298,7 +298,6 @@ def main(argv: list[str] | None = None) -> int:
     def command(name: str, **kwargs) -> argparse.ArgumentParser:
         return sub.add_parser(name, parents=[province_option], **kwargs)
 
-
     g = command("generate", help="write demo daily portal extracts into the landing folder")
     g.add_argument("--from", dest="start", type=_date, required=True, help="first extract date")
     g.add_argument("--to", dest="end", type=_date, required=True, help="last extract date")

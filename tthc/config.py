@@ -103,6 +103,11 @@ def root() -> Path:
     return Path(os.environ.get("TTHC_HOME", REPO / "data")).resolve()
 
 
+def province_home(national_root: Path, code: str) -> Paths:
+    """The province home of ``code`` in a national deployment rooted at ``national_root``."""
+    return Paths(national_root / "provinces" / code, province=code)
+
+
 def paths(province: str | None = None) -> Paths:
     """The home to work in: the province home of ``province`` (or of TTHC_PROVINCE) under
     TTHC_HOME/provinces, else TTHC_HOME itself."""
@@ -111,4 +116,4 @@ def paths(province: str | None = None) -> Paths:
         return Paths(root())
     from warehouse.provinces import check_province
 
-    return Paths(root() / "provinces" / check_province(code), province=code)
+    return province_home(root(), check_province(code))

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import duckdb
 
-from tthc.config import Paths
+from tthc.config import Paths, province_home
 from warehouse.database import sql_identifier, sql_literal
 from warehouse.provinces import PROVINCES_CSV, province_folders
 from warehouse.publish import PUBLISHED_SCHEMAS
@@ -48,7 +48,7 @@ def national_warehouse(root: Path) -> Path:
 
 
 def province_homes(root: Path) -> list[Paths]:
-    return [Paths(folder, province=code) for code, folder in province_folders(root)]
+    return [province_home(root, code) for code, _ in province_folders(root)]
 
 
 def build_national(root: Path, echo: Callable[[str], None] = print) -> RollUp:

@@ -47,6 +47,17 @@ def province_folders(root: Path) -> list[tuple[str, Path]]:
     return found
 
 
+# -- what Airflow calls a home's things (dags/) -------------------------------------------------
+
+WRITER_POOL = "tthc_warehouse_writer"   # one slot: DuckDB lets one process write a warehouse
+
+
+def writer_pool(province: str | None) -> str:
+    """The one-slot pool of a home's writing tasks: the single home's, or a province home's
+    (provinces write different files, so they run side by side)."""
+    return WRITER_POOL if province is None else f"{WRITER_POOL}_{province}"
+
+
 def published_asset_uri(code: str) -> str:
-    """The Airflow asset a province home's daily run updates when it publishes (dags/)."""
+    """The Airflow asset a province home's runs update when they publish: it triggers tthc_national."""
     return f"tthc://provinces/{code}/published"
