@@ -1,6 +1,7 @@
 """Daily load of the portal's extracts: wait for the day's extract -> ingest -> validate loads
--> dbt build (its tests hold the marts' identities) -> publish -> dbt docs -> Excel report
-and dashboard.
+(the load checks, in SQL) -> dbt build (its tests hold the marts' identities) -> publish ->
+dbt docs -> Excel report and dashboard; after publish, beside the docs, Great Expectations
+confirms the load checks and writes the Data Docs (decision 0024).
 
 A national deployment (decision 0023) gets the same DAG once per province home under
 TTHC_HOME/provinces, ``tthc_daily_<code>``, with a writer pool of its own,
@@ -120,6 +121,16 @@ def daily_dag(province: str | None = None):
 
             write_docs(paths(province))
 
+        @task
+        def confirm_load_checks(_published: None) -> int:
+            """Great Expectations validates again the loads the SQL checks decided and writes the
+            Data Docs; it fails (and alerts) where the two disagree. After publish: the marts
+            do not wait for it. It reads raw, so it holds the writer slot."""
+            from tthc.config import paths
+            from tthc.pipeline import confirm_load_checks as confirm
+
+            return confirm(paths(province))
+
         @task(pool="default_pool")
         def export(_documented: None, logical_date=None) -> None:
             """The Excel report and the dashboard of the run's own day and month, from the
@@ -131,7 +142,9 @@ def daily_dag(province: str | None = None):
 
         ingested = ingest()
         wait_for_extract() >> ingested
-        export(document(publish(build(validate_loads(ingested)))))
+        published = publish(build(validate_loads(ingested)))
+        export(document(published))
+        confirm_load_checks(published)
 
     return tthc_daily()
 

@@ -131,9 +131,10 @@ def validate(gx_project: Path, suite_name: str, frame: pd.DataFrame, checks: lis
         update_data_docs(gx_project)
     validation = next(iter(result.run_results.values()))
 
+    by_name = {r.expectation_config.meta["check"]: r for r in validation.results}
     outcomes = []
-    for r in validation.results:
-        check = next(c for c in checks if c.name == r.expectation_config.meta["check"])
+    for check in checks:   # in the checks' order (GX keeps its own): outcomes of two runs line up
+        r = by_name[check.name]
         details = r.result or {}
         # the ids, and the failing value of a one-column check or the values of a compound key
         kept = {*id_columns, check.kwargs.get("column"), *check.kwargs.get("column_list", [])}
@@ -169,13 +170,15 @@ def record(con, run_id: str, suite_name: str, outcomes: list[CheckOutcome]) -> N
     """Keep every result in audit.validation_results (the run's history, queryable by BI)."""
     if not outcomes:
         return
+    from warehouse.database import insert_rows
+
     now = dt.datetime.now()
-    con.executemany(
-        "insert into audit.validation_results values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(run_id, suite_name, o.check.name, o.check.severity, o.success, o.element_count, o.unexpected_count,
-          json.dumps({"explain": o.check.explain, "first_rows": o.unexpected_rows[:20]}, ensure_ascii=False), now)
-         for o in outcomes],
-    )
+    insert_rows(con, "audit.validation_results", [
+        {"run_id": run_id, "suite": suite_name, "expectation": o.check.name, "severity": o.check.severity,
+         "success": o.success, "element_count": o.element_count, "unexpected_count": o.unexpected_count,
+         "details": json.dumps({"explain": o.check.explain, "first_rows": o.unexpected_rows[:20]}, ensure_ascii=False),
+         "validated_at": now}
+        for o in outcomes])
 
 
 def _plain(value):

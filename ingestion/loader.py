@@ -36,6 +36,7 @@ from ingestion.file_names import NOT_UTF8, is_utf8, readable
 from ingestion.reader import Issue, stage_file
 from ingestion.workbook_files import first_line
 from tthc.config import DEFAULT_PROVINCE
+from warehouse.database import insert_rows
 
 AMBIGUOUS = "more than one file for this source and day"
 FILE_NAME = re.compile(r"^(?P<source>[a-z_]+)_(?P<date>\d{4}-\d{2}-\d{2})\.(csv|xlsx)$", re.IGNORECASE)
@@ -133,10 +134,7 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, run_id: s
         _record(con, load_id, source, extract_date, path, sha, staged.row_count if staged else None,
                 "quarantined" if issues else "pending", _summary(issues), run_id, province)
         if issues:
-            con.executemany(
-                "insert into raw.quarantine_issues values (?, ?, ?, ?, ?, ?, ?)",
-                [(load_id, source, readable(path.name), i.row_number, i.column, i.value, i.problem) for i in issues],
-            )
+            insert_rows(con, "raw.quarantine_issues", issue_rows(load_id, source, readable(path.name), issues))
         else:
             con.execute(
                 f"insert into raw.{source} by name select t.*, ? as _load_id, ? as _file_sha256, "
@@ -199,10 +197,7 @@ def decide(con: duckdb.DuckDBPyConnection, load_id: str, issues: list[Issue], he
             "update raw.load_manifest set status = 'quarantined', reason = ?, decided_at = ? where load_id = ?",
             [_summary(issues), now, load_id],
         )
-        con.executemany(
-            "insert into raw.quarantine_issues values (?, ?, ?, ?, ?, ?, ?)",
-            [(load_id, source, file_name, i.row_number, i.column, i.value, i.problem) for i in issues],
-        )
+        insert_rows(con, "raw.quarantine_issues", issue_rows(load_id, source, file_name, issues))
     elif held:
         con.execute("update raw.load_manifest set status = 'held', reason = ?, decided_at = ? where load_id = ?",
                     [held.describe(load_id), now, load_id])
@@ -256,6 +251,13 @@ def _record(con, load_id, source, extract_date, path, sha, rows, status, reason,
         [load_id, source, extract_date or dt.date.min, readable(path.name), readable(path), sha, path.lstat().st_size,
          rows, status, reason, dt.datetime.now(), run_id, province],
     )
+
+
+def issue_rows(load_id: str, source: str, file_name: str, issues: list[Issue]) -> list[dict]:
+    """raw.quarantine_issues' rows of a load's issues (a value is kept as its text)."""
+    return [{"load_id": load_id, "source": source, "file_name": file_name, "row_number": i.row_number,
+             "column_name": i.column, "value": None if i.value is None else str(i.value), "problem": i.problem}
+            for i in issues]
 
 
 def _summary(issues: list[Issue]) -> str | None:

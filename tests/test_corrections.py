@@ -200,11 +200,14 @@ def test_a_file_quarantined_by_the_load_checks_is_reported_with_its_reason_and_d
 
 
 def test_loads_validated_in_batches_are_judged_as_in_one(home, monkeypatch):
-    """A one-pass backfill validates its pending loads in batches of rows, so that memory
-    does not grow with the history. With batches of a few hundred rows, a duplicate key in
-    the last day's file still quarantines that file alone, every other load is current, and
-    each check has one result for the run, counting every row."""
+    """A one-pass backfill: the load checks (SQL) judge every pending load in one scan; GX's
+    confirmation reads them in frames of at most VALIDATION_BATCH_ROWS rows, so that its
+    memory does not grow with the history. With batches of a few hundred rows, a duplicate
+    key in the last day's file still quarantines that file alone, every other load is
+    current, each check has one result for the run, counting every row, and GX, batch by
+    batch, agrees."""
     import tthc.pipeline
+    from tthc.pipeline import confirm_load_checks
 
     monkeypatch.setattr(tthc.pipeline, "VALIDATION_BATCH_ROWS", 300)
     days = [START + dt.timedelta(days=i) for i in range(6)]
@@ -219,7 +222,10 @@ def test_loads_validated_in_batches_are_judged_as_in_one(home, monkeypatch):
     assert len(dossier_files) == 6
     assert [f.path.name for f in dossier_files if f.status == "quarantined"] == [path.name]
     assert all(f.status == "current" for f in dossier_files if f.path != path)
-    assert any(line.startswith("validating 6 dossiers load(s)") and "batches" in line for line in lines)
+    assert any(line.startswith("validating 6 dossiers load(s)") for line in lines)
+    assert confirm_load_checks(home, echo=lines.append) == len([f for f in files if f.status in ("current", "quarantined")
+                                                                and f.load_id and f.rows])
+    assert any(line.startswith("Great Expectations: validating again 6 dossiers load(s) in") for line in lines)
     with duckdb.connect(str(home.warehouse), read_only=True) as con:
         results = con.execute("""select expectation, count(*), sum(element_count), bool_and(success)
                                  from audit.validation_results where run_id = 'batched' and suite = 'dossiers_load'

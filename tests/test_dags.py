@@ -33,11 +33,15 @@ def test_every_dag_file_imports(dagbag):
 
 def test_daily_dag_shape(dagbag):
     dag = dagbag.get_dag("tthc_daily")
-    assert [t.task_id for t in dag.topological_sort()] == [
-        "wait_for_extract", "ingest", "validate_loads", "build", "publish", "document", "export"]
+    # GX's confirmation of the load checks comes after publish, beside the docs: the marts
+    # and the exports do not wait for it (decision 0024)
+    assert {t.task_id: sorted(t.upstream_task_ids) for t in dag.tasks} == {
+        "wait_for_extract": [], "ingest": ["wait_for_extract"], "validate_loads": ["ingest"],
+        "build": ["validate_loads"], "publish": ["build"], "document": ["publish"], "export": ["document"],
+        "confirm_load_checks": ["publish"]}
     writers = {t.task_id for t in dag.tasks if t.pool == "tthc_warehouse_writer"}
     # the sensor waits outside the writers' slot; export reads only the published copy
-    assert writers == {"ingest", "validate_loads", "build", "publish", "document"}
+    assert writers == {"ingest", "validate_loads", "build", "publish", "document", "confirm_load_checks"}
     assert dag.max_active_runs == 1
     ingest = dag.get_task("ingest")
     assert ingest.retries == 2 and ingest.retry_exponential_backoff and ingest.on_failure_callback
@@ -63,7 +67,12 @@ def test_dag_run_for_a_date_builds_the_marts(dagbag, home):
                              where period_id = 'month_2021_12' and unit_code = '70'""").fetchone()
     with duckdb.connect(str(home.warehouse), read_only=True) as con:
         manifest = con.execute("select source, extract_date, status from raw.load_manifest order by 1").fetchall()
+        awaiting_gx = con.execute("select count(*) from raw.loads_awaiting_gx").fetchone()[0]
     assert manifest == [(source, day, "current") for source in ("dossiers", "payments", "report_submissions", "services")]
+    # GX confirmed the four loads and wrote their Data Docs pages
+    assert awaiting_gx == 0
+    docs = home.gx_project / "gx" / "uncommitted" / "data_docs" / "local_site" / "validations"
+    assert {p.name for p in docs.iterdir()} >= {"dossiers_load", "payments_load", "report_submissions_load", "services_load"}
     assert loaded > 0
     assert got == (online, total) and total > 0
     # what people read was written from this run: the month's workbook, the dashboard, the dbt docs

@@ -171,7 +171,7 @@ def test_daily_dag_triggered_through_the_rest_api_publishes_the_day(airflow_stac
     _wait_for(done, 420, "the triggered run to succeed")
     tasks = _task_states(session, api, run_id)
     assert tasks == {t: "success" for t in ("wait_for_extract", "ingest", "validate_loads", "build", "publish",
-                                            "document", "export")}
+                                            "document", "export", "confirm_load_checks")}
 
     extract = root / "tthc" / "landing" / "dossiers" / f"dossiers_{START}.csv"
     expected = duckdb.sql(f"""select count(*) filter (where channel = 2), count(*) from read_csv('{extract}')

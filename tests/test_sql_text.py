@@ -34,6 +34,10 @@ CHECKED = {
     "provinces_union",        # national roll-up: sql_literal(province code) and sql_identifier() names
     "measure_columns", "measure_sums",  # national roll-up: column names of the warehouse's catalog through sql_identifier()
     "', '.join(FIGURES)",     # national benchmark: a constant tuple of fct_dossier_processing's columns
+    # load checks in SQL (expectations/sql_checks.py): contract columns through sql_identifier(),
+    # conditions of a fixed set of forms whose values are bound parameters, raw.<source>
+    "scope", "condition", "copies", "_key(check)", "''.join((f', count(*) filter (where {forms[i][0]})' for i in row_checks))",
+    "', '.join((sql_identifier(c) for c in kept))",
 }
 
 

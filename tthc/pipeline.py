@@ -24,7 +24,7 @@ from tthc.config import Paths
 from tthc.dbt import project_fingerprint, run_dbt
 from tthc.pii import pii_key, refresh_applicant_keys
 from tthc.vn_format import number
-from warehouse.database import connect
+from warehouse.database import connect, insert_rows
 from warehouse.publish import publish_for_readers
 
 
@@ -142,8 +142,13 @@ def marts_findings(paths: Paths) -> list[str]:
 
 def validate_loads(paths: Paths, run_id: str, echo=print) -> dict[str, list[Issue]]:
     """Run the load checks on every pending load; make each current, quarantine it or hold it.
-    Returns the quarantined and the held, with their reasons."""
-    from expectations.runner import merge_outcomes, record, update_data_docs, validate
+    Returns the quarantined and the held, with their reasons.
+
+    The checks run as SQL over the loads' rows in the warehouse (expectations/sql_checks.py);
+    Great Expectations validates the same rows again after the marts are published
+    (``confirm_load_checks``), off the path between a day's files and its marts."""
+    from expectations.runner import record
+    from expectations.sql_checks import run_checks
     from expectations.suites import load_checks
 
     quarantined: dict[str, list[Issue]] = {}
@@ -155,20 +160,10 @@ def validate_loads(paths: Paths, run_id: str, echo=print) -> dict[str, list[Issu
                 [source]).fetchall()]
             if not pending:
                 continue
-            checks = load_checks(contract)
-            wanted = sorted({"_load_id", "_row_number", *contract.unique_key, *_checked_columns(checks)})
-            batches = _validation_batches(con, pending)
-            rows = sum(n for _, n in batches)
-            echo(f"validating {len(pending)} {source} load(s), {rows:,} rows"
-                 + (f", in {len(batches)} batches" if len(batches) > 1 else ""))
-            per_batch = []
-            for load_ids, _ in batches:
-                frame = con.execute(f"select {', '.join(wanted)} from raw.{source} where _load_id in "
-                                    f"(select unnest(?::varchar[]))", [load_ids]).df()
-                per_batch.append(validate(paths.gx_project, f"{source}_load", frame, checks, ["_load_id", "_row_number"],
-                                          docs=False))
-                del frame
-            outcomes = merge_outcomes(per_batch)
+            total = con.execute("select sum(coalesce(row_count, 0)) from raw.load_manifest where list_contains(?, load_id)",
+                                [pending]).fetchone()[0]
+            echo(f"validating {len(pending)} {source} load(s), {total:,} rows")
+            outcomes = run_checks(con, f"raw.{source}", pending, load_checks(contract))
             issues: dict[str, list[Issue]] = defaultdict(list)
             for o in outcomes:
                 if not o.success and o.check.severity == "finding":   # reported, the load goes on
@@ -197,12 +192,95 @@ def validate_loads(paths: Paths, run_id: str, echo=print) -> dict[str, list[Issu
                 record(con, run_id, f"{source}_load", outcomes)
                 for load_id in pending:
                     decide(con, load_id, issues.get(load_id, []), held.get(load_id))
+                # (a load validated again, an earlier version delivered anew, is queued once)
+                con.execute("delete from raw.loads_awaiting_gx where list_contains(?, load_id)", [pending])
+                insert_rows(con, "raw.loads_awaiting_gx", [
+                    {"load_id": load_id, "source": source, "run_id": run_id, "decided_at": dt.datetime.now()}
+                    for load_id in pending])
                 con.commit()
             except BaseException:
                 con.rollback()
                 raise
-    update_data_docs(paths.gx_project)   # once for every source validated
     return quarantined
+
+
+class ChecksDisagree(RuntimeError):
+    """Great Expectations and the SQL load checks found different rows: a load may have been
+    decided wrongly, and the SQL form of a check must be mended (expectations/sql_checks.py)."""
+
+
+def confirm_load_checks(paths: Paths, echo=print) -> int:
+    """Validate with Great Expectations every load the SQL checks decided since the last
+    confirmation, show the results in the Data Docs, and stop with ChecksDisagree where GX
+    fails other rows than SQL did. Returns the number of loads confirmed.
+
+    Runs after publish (the marts do not wait for it); the loads stay queued in
+    ``raw.loads_awaiting_gx`` until confirmed, so a failed or interrupted confirmation is
+    done by the next run."""
+    from expectations.runner import merge_outcomes, update_data_docs, validate
+    from expectations.sql_checks import ID_COLUMNS, run_checks
+    from expectations.suites import load_checks
+
+    confirmed = 0
+    with connect(paths.warehouse) as con:
+        for source in sources():
+            queued = [r[0] for r in con.execute(
+                "select q.load_id from raw.loads_awaiting_gx q join raw.load_manifest m using (load_id) "
+                "where q.source = ? order by m.extract_date, m.received_at", [source]).fetchall()]
+            if not queued:
+                continue
+            contract = load_contract(source)
+            checks = load_checks(contract)
+            wanted = sorted({*ID_COLUMNS, *contract.unique_key, *_checked_columns(checks)})
+            batches = _validation_batches(con, queued)
+            echo(f"Great Expectations: validating again {len(queued)} {source} load(s)"
+                 + (f" in {len(batches)} batches" if len(batches) > 1 else ""))
+            by_gx = []
+            for load_ids, _ in batches:
+                frame = con.execute(f"select {', '.join(wanted)} from raw.{source} where _load_id in "
+                                    f"(select unnest(?::varchar[]))", [load_ids]).df()
+                by_gx.append(validate(paths.gx_project, f"{source}_load", frame, checks, list(ID_COLUMNS), docs=False))
+                del frame
+            by_gx = merge_outcomes(by_gx)
+            statuses = dict(con.execute("select load_id, status from raw.load_manifest where list_contains(?, load_id)",
+                                        [queued]).fetchall())
+            disagreements = (_disagreements(by_gx, run_checks(con, f"raw.{source}", queued, checks))
+                             + _wrong_decisions(by_gx, statuses))
+            if disagreements:
+                update_data_docs(paths.gx_project)   # GX's own view, to look at
+                raise ChecksDisagree(f"{source}: Great Expectations disagrees with the SQL load checks on "
+                                     f"{len(queued)} load(s) ({', '.join(queued[:3])}{' …' if len(queued) > 3 else ''}): "
+                                     + "; ".join(disagreements)
+                                     + ". Mend the check's SQL form (expectations/sql_checks.py); the loads stay "
+                                       "queued for the next confirmation")
+            con.execute("delete from raw.loads_awaiting_gx where list_contains(?, load_id)", [queued])
+            confirmed += len(queued)
+    update_data_docs(paths.gx_project)   # once for every source validated
+    return confirmed
+
+
+def _wrong_decisions(by_gx, statuses: dict[str, str]) -> list[str]:
+    """Each load quarantined although GX fails none of its rows on a blocking check, or let
+    through although it does (a load's decision was made on the SQL checks' results)."""
+    failing = {r["_load_id"] for o in by_gx if o.check.severity == "error" for r in o.unexpected_rows}
+    out = [f"{load_id} was quarantined by the load checks, yet GX fails none of its rows"
+           for load_id, status in statuses.items() if status == "quarantined" and load_id not in failing]
+    out += [f"{load_id} was made {statuses[load_id]}, yet GX fails its rows on a blocking check"
+            for load_id in sorted(failing) if statuses.get(load_id) != "quarantined"]
+    return out
+
+
+def _disagreements(by_gx, by_sql) -> list[str]:
+    """Each check whose failing rows differ between the two, named with a few of the rows."""
+    out = []
+    for gx_outcome, sql_outcome in zip(by_gx, by_sql):
+        gx_rows = {(r["_load_id"], r["_row_number"]) for r in gx_outcome.unexpected_rows}
+        sql_rows = {(r["_load_id"], r["_row_number"]) for r in sql_outcome.unexpected_rows}
+        if gx_rows != sql_rows or gx_outcome.unexpected_count != sql_outcome.unexpected_count:
+            only_gx, only_sql = sorted(gx_rows - sql_rows)[:3], sorted(sql_rows - gx_rows)[:3]
+            out.append(f"{gx_outcome.check.name}: GX fails {gx_outcome.unexpected_count} row(s), SQL "
+                       f"{sql_outcome.unexpected_count} (only GX: {only_gx}; only SQL: {only_sql})")
+    return out
 
 
 # Rows of pending loads validated in one DataFrame: a one-pass backfill of a year at national
@@ -438,4 +516,5 @@ def run(paths: Paths, dates: set[dt.date] | None, run_id: str | None = None, ech
     publish(paths, echo)
     document(paths, echo)
     export(paths, echo, day=max(dates) if dates else None)
+    confirm_load_checks(paths, echo)
     return summary
