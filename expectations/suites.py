@@ -11,9 +11,10 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 
 from ingestion.contracts import Contract
-from tthc.config import DBT_PROJECT
+from tthc.config import register_folder
 
 
 @dataclass(frozen=True)
@@ -32,8 +33,10 @@ CONTROL_CHARACTERS = r"[\x00-\x08\x0a-\x1f\x7f]"
 MOJIBAKE = "Ã[\u00a0-\u00bf]|Ä[\u0080-\u00bf\u2018\u2019]|Æ[\u00a0-\u00bf]|á[\u00ba\u00bb][\u0080-\u00bf\u0152-\u2122]"
 
 
-def load_checks(contract: Contract) -> list[Check]:
-    """Checks on the rows of every pending load of one source (columns: the contract's plus _load_id, _row_number)."""
+def load_checks(contract: Contract, register: Path | None = None) -> list[Check]:
+    """Checks on the rows of every pending load of one source (columns: the contract's plus
+    _load_id, _row_number). ``register``: the home's unit register (Đồng Nai's by default)."""
+    register = register or register_folder()
     checks = [
         Check(f"{col}_present", "ExpectColumnValuesToNotBeNull", {"column": col},
               explain=f"every row has a {col}")
@@ -59,8 +62,8 @@ def load_checks(contract: Contract) -> list[Check]:
         if col.in_register:
             # a code the register lacks would fail the build's relationship test, naming no file or row
             checks.append(Check(
-                f"{col.name}_in_register", "ExpectColumnValuesToBeInSet", {"column": col.name, "value_set": register_codes()},
-                explain=f"{col.name} is a unit of the register (dbt_project/seeds/units.csv)",
+                f"{col.name}_in_register", "ExpectColumnValuesToBeInSet", {"column": col.name, "value_set": register_codes(register)},
+                explain=f"{col.name} is a unit of the register (dbt_project/registers/{register.name}/units.csv)",
             ))
     for col in contract.columns:
         if col.type == "text" and not col.allowed:
@@ -86,6 +89,6 @@ def load_checks(contract: Contract) -> list[Check]:
 
 
 @cache
-def register_codes() -> list[str]:
-    with open(DBT_PROJECT / "seeds" / "units.csv", encoding="utf-8") as f:
+def register_codes(register: Path) -> list[str]:
+    with open(register / "units.csv", encoding="utf-8") as f:
         return sorted(r["unit_code"] for r in csv.DictReader(f))

@@ -27,8 +27,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-SEEDS = Path(__file__).resolve().parents[1] / "dbt_project" / "seeds"
+if TYPE_CHECKING:
+    from tthc.config import Paths
+
+# the day the 2025 structure began (the crosswalk's day; a register without one keeps it)
+REFORM_DAY = date(2025, 7, 1)
 
 DISTRICT_TYPES = {"huyen": "Huyện", "h": "Huyện", "thi xa": "Thị xã", "tx": "Thị xã",
                   "thanh pho": "Thành phố", "tp": "Thành phố"}
@@ -88,12 +93,15 @@ class Unit:
     def valid_on(self, day: date | None) -> bool:
         return day is None or (self.valid_from <= day and (self.valid_to is None or day <= self.valid_to))
 
-    def in_province(self, province: str | None, merger: date) -> bool:
-        """In the given province; by default in the province the platform served then:
-        Bình Phước (70), and what it became from ``merger`` (today's Đồng Nai, 75)."""
+    def in_province(self, province: str | None, register: "UnitRegister") -> bool:
+        """In the given province; by default in the province the platform served then: the
+        portal's before the register's merger day (Bình Phước, 70, in Đồng Nai's register),
+        the home's province from it (today's Đồng Nai, 75)."""
         if province is not None:
             return self.province == province
-        return (self.province == "70") or (self.province == "75" and self.valid_from >= merger)
+        if self.valid_from < register.merger:
+            return self.province == register.portal_province
+        return self.province == register.home_province
 
     def label(self, register: "UnitRegister") -> str:
         district = register.district_name(self.district_code)
@@ -126,7 +134,14 @@ class Resolution:
 class UnitRegister:
     """Every version of every unit, and the rules that match printed names to them."""
 
-    def __init__(self, seeds: Path = SEEDS, confirmed: Path | None = None):
+    def __init__(self, seeds: Path | None = None, confirmed: Path | None = None):
+        """``seeds``: the register's folder (dbt_project/registers/<code>; Đồng Nai's by default)."""
+        from tthc.config import register_folder
+
+        seeds = seeds or register_folder()
+        with open(seeds / "home_province.csv", encoding="utf-8") as f:
+            (home,) = csv.DictReader(f)
+        self.home_province, self.portal_province = home["province_code"], home["portal_province_code"]
         with open(seeds / "units.csv", encoding="utf-8") as f:
             units = {r["unit_code"]: r for r in csv.DictReader(f)}
         with open(seeds / "unit_history.csv", encoding="utf-8") as f:
@@ -137,7 +152,12 @@ class UnitRegister:
         self.confirmed = {plain(r["alias"]): r["unit_code"] for r in read_confirmed(confirmed)} if confirmed else {}
         with open(seeds / "unit_crosswalk_2025.csv", encoding="utf-8") as f:
             self.crosswalk = {r["old_code"]: r for r in csv.DictReader(f)}
-        self.merger = date.fromisoformat(self.crosswalk["70"]["valid_from"])  # the day Bình Phước joined Đồng Nai
+        # the day the portal's province joined the home's (Bình Phước joined Đồng Nai)
+        self.merger = min((date.fromisoformat(r["valid_from"]) for r in self.crosswalk.values()), default=REFORM_DAY)
+        # the other provinces merged into the home's, whose units are predecessors here (the
+        # former Đồng Nai in Đồng Nai's register): a report of theirs resolves among their names
+        self.other_provinces = sorted({h["province_code"] for h in history
+                                       if date.fromisoformat(h["valid_from"]) < self.merger} - {self.portal_province})
         # the name keys are computed once here: every resolve compares against all of them
         self.versions = [
             Unit(h["unit_code"], h["unit_name"],
@@ -241,7 +261,7 @@ class UnitRegister:
         """``core``: the name without type word, plain; ``marked``: the same with its marks kept."""
         name = name or core
         key = core.replace(" ", "")
-        pool = [v for v in self.versions if v.valid_on(on) and v.in_province(province, self.merger) and (kinds is None or v.kind in kinds)
+        pool = [v for v in self.versions if v.valid_on(on) and v.in_province(province, self) and (kinds is None or v.kind in kinds)
                 and (district is None or v.kind not in ("commune", "land_branch") or v.district_code == district)]
         for how, matches in (
             ("exact", [v for v in pool if v.marked == marked]),
@@ -301,7 +321,9 @@ def read_confirmed(path: Path) -> list[dict]:
 
 def confirm_alias(path: Path, alias: str, code: str, by: str) -> dict:
     """Keep the office's confirmation that ``alias`` names ``code`` (reference data: who, when)."""
-    units = UnitRegister()
+    from tthc.config import paths
+
+    units = UnitRegister(paths().register)
     if units.kind_of(code) is None:
         raise ValueError(f"{code} is not a unit code of the register")
     key = plain(alias)
@@ -317,14 +339,16 @@ def confirm_alias(path: Path, alias: str, code: str, by: str) -> dict:
     return row
 
 
-def register() -> UnitRegister:
-    """The register with the office's confirmed names of $TTHC_HOME (re-read when they change)."""
+def register(home: "Paths | None" = None) -> UnitRegister:
+    """The register of ``home`` (its province's; by default the home chosen by TTHC_HOME and
+    TTHC_PROVINCE), with the office's confirmed names (re-read when they change)."""
     from tthc.config import paths
 
-    path = paths().confirmed_aliases
-    return _register(path, path.stat().st_mtime_ns if path.exists() else 0)
+    home = home or paths()
+    path = home.confirmed_aliases
+    return _register(home.register, path, path.stat().st_mtime_ns if path.exists() else 0)
 
 
 @cache
-def _register(confirmed: Path, version: int) -> UnitRegister:
-    return UnitRegister(confirmed=confirmed)
+def _register(seeds: Path, confirmed: Path, version: int) -> UnitRegister:
+    return UnitRegister(seeds, confirmed=confirmed)

@@ -22,6 +22,7 @@ from openpyxl.utils import get_column_letter
 
 from ingestion.file_names import NOT_UTF8, is_utf8, readable
 from ingestion.report_context import sidecar
+from ingestion.unit_names import UnitRegister
 from ingestion.unit_reports import ReportRejected, ReportTable, ReportWaiting, read_workbook
 from ingestion.workbook_files import SUFFIXES
 
@@ -87,7 +88,9 @@ def new_reports(con: duckdb.DuckDBPyConnection, landing: Path) -> list[Path]:
     return [p for p in landed_reports(landing) if report_id_of(p) not in seen]
 
 
-def load_report(con: duckdb.DuckDBPyConnection, path: Path, run_id: str, quarantine: Path, gx_project: Path) -> ReportOutcome:
+def load_report(con: duckdb.DuckDBPyConnection, path: Path, run_id: str, quarantine: Path, gx_project: Path,
+                units: UnitRegister | None = None) -> ReportOutcome:
+    """Load one workbook; ``units``: the home's register (``unit_names.register()`` by default)."""
     from expectations.runner import record
     from expectations.unit_report_checks import check_report
 
@@ -105,7 +108,7 @@ def load_report(con: duckdb.DuckDBPyConnection, path: Path, run_id: str, quarant
         return ReportOutcome(path, "skipped", "already loaded")
     name = readable(path.name)     # DuckDB cannot store a name that is not UTF-8: its bytes escaped
     try:
-        tables = _read(path)
+        tables = _read(path, units)
     except ReportWaiting as waiting:
         missing = "; ".join(waiting.missing)
         if seen and seen[0][1] == missing:
@@ -170,13 +173,13 @@ def load_report(con: duckdb.DuckDBPyConnection, path: Path, run_id: str, quarant
     return outcome
 
 
-def _read(path: Path) -> list[ReportTable]:
+def _read(path: Path, units: UnitRegister | None) -> list[ReportTable]:
     """The workbook's tables. Whatever fails while reading one file rejects that file, with
     the error, and the run goes on; the warehouse's own errors are not caught here."""
     if not is_utf8(path.name):
         raise ReportRejected(path, NOT_UTF8)
     try:
-        return read_workbook(path)
+        return read_workbook(path, units)
     except (ReportRejected, ReportWaiting, ValueError):
         raise
     except Exception as exc:

@@ -30,7 +30,7 @@ from openpyxl.utils import get_column_letter
 from ingestion.legacy_text import Conversion, decode_cells
 from ingestion.report_context import Given, find_period, find_sender, given_for
 from ingestion.report_layouts import Layout, LayoutMatch, best_match
-from ingestion.unit_names import DISTRICT_TYPES, Resolution, plain, register, split_type
+from ingestion.unit_names import DISTRICT_TYPES, Resolution, UnitRegister, plain, register, split_type
 from ingestion.file_names import readable
 from ingestion.workbook_files import Sheet, UnreadableWorkbook, not_readable, read_sheets
 
@@ -110,9 +110,11 @@ class ReportTable:
         return [r for r in self.rows if r.resolution and r.resolution.status != "resolved"]
 
 
-def read_workbook(path: Path) -> list[ReportTable]:
+def read_workbook(path: Path, units: UnitRegister | None = None) -> list[ReportTable]:
     """Every table of a workbook; raises ReportRejected with the reasons when it cannot be
-    read, ReportWaiting when a table's period is neither in the sheet nor given."""
+    read, ReportWaiting when a table's period is neither in the sheet nor given. ``units``:
+    the home's register (``unit_names.register()`` by default)."""
+    units = units or register()
     try:
         sheets = read_sheets(path)
     except UnreadableWorkbook as exc:
@@ -129,7 +131,7 @@ def read_workbook(path: Path) -> list[ReportTable]:
                     f"encoding ({c.encoding or 'neither TCVN3 nor VNI'}) that does not decode to Vietnamese; "
                     f"convert the workbook to Unicode (e.g. with Unikey) and deliver it again"
                     for c in converted if not c.text]
-        table = _table(path, sheet, given, issues, unmatched)
+        table = _table(path, sheet, given, issues, unmatched, units)
         if table is None:
             continue
         table.converted = [c for c in converted if c.text]
@@ -156,7 +158,8 @@ def _text(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def _table(path: Path, sheet: Sheet, given: Given, issues: list[CellIssue], unmatched: list[str]) -> ReportTable | None:
+def _table(path: Path, sheet: Sheet, given: Given, issues: list[CellIssue], unmatched: list[str],
+           units: UnitRegister) -> ReportTable | None:
     rows = sheet.rows
     header_at = next((i for i, (_, r) in enumerate(rows) if any(plain(_text(c)) == "stt" for c in r)), None)
     if header_at is None:
@@ -197,14 +200,16 @@ def _table(path: Path, sheet: Sheet, given: Given, issues: list[CellIssue], unma
     sender = given.unit or find_sender(text)
     if sender:
         kinds = {"district", "department", "land_office", "service_centre"}
-        table.sender = register().resolve(sender, kinds=kinds, on=table.period_end)
-        if table.sender.status != "resolved":
-            # a report of the former Đồng Nai (before 01/07/2025 another province): its names are its own
-            other = register().resolve(sender, kinds=kinds, on=table.period_end, province="75")
+        table.sender = units.resolve(sender, kinds=kinds, on=table.period_end)
+        # a report of another province merged into the home's (the former Đồng Nai, before
+        # 01/07/2025 another province than Bình Phước): its names are its own
+        for province in units.other_provinces if table.sender.status != "resolved" else ():
+            other = units.resolve(sender, kinds=kinds, on=table.period_end, province=province)
             if other.status == "resolved":
-                table.sender, table.province = other, "75"
+                table.sender, table.province = other, province
+                break
     _read_rows(table, body, stt_col, issues)
-    _resolve(table)
+    _resolve(table, units)
     return table
 
 
@@ -321,9 +326,8 @@ def _parse_cell(col, raw) -> tuple[object, str | None]:
     return str(raw), None
 
 
-def _resolve(table: ReportTable) -> None:
+def _resolve(table: ReportTable, units: UnitRegister) -> None:
     """Resolve every detail row's unit, with its section's kinds and the district in context."""
-    units = register()
     # a bare commune name resolves inside the sending district (a name several districts share)
     sent_by = table.sender.code if table.sender and table.sender.status == "resolved" else None
     home = sent_by if sent_by and units.kind_of(sent_by) == "district" else None

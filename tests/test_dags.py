@@ -169,6 +169,7 @@ def test_a_national_deployment_runs_each_province_and_then_the_roll_up(airflow_d
     from airflow.dag_processing.dagbag import DagBag
     from airflow.models.pool import Pool
 
+    from tests.province_extracts import as_province
     from tthc.config import paths
     from warehouse.national import national_warehouse
 
@@ -177,6 +178,7 @@ def test_a_national_deployment_runs_each_province_and_then_the_roll_up(airflow_d
     for code in ("75", "79"):
         (tmp_path / "provinces" / code).mkdir(parents=True)
     shutil.copytree(landing, paths("79").landing)
+    as_province(paths("79").landing, "79", START.isoformat())       # its own units (register 79)
     bag = DagBag(dag_folder=str(REPO / "dags"))
     assert bag.import_errors == {}
     assert {"tthc_daily_75", "tthc_daily_79", "tthc_unit_reports_75", "tthc_unit_reports_79",

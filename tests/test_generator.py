@@ -179,7 +179,7 @@ def test_catalogue_after_the_reform_has_no_district_tier():
     assert before.equals(catalogue) and "district" in set(before["tier"])
     assert set(after["tier"]) == {"province", "commune"}
     assert not after.duplicated(["service_code", "tier"]).any() and set(after["service_code"]) == set(catalogue["service_code"])
-    crosswalk = pd.read_csv(DBT_PROJECT / "seeds" / "unit_crosswalk_2025.csv", dtype=str, keep_default_na=False)
+    crosswalk = pd.read_csv(DBT_PROJECT / "registers" / "75" / "unit_crosswalk_2025.csv", dtype=str, keep_default_na=False)
     no_successor = set(crosswalk.loc[crosswalk["new_code"] == "", "old_code"])
     agencies = set(after["agency_code"].dropna())
     assert agencies - no_successor <= set(in_force("2025-07-01")["unit_code"])

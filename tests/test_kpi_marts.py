@@ -156,11 +156,11 @@ def test_scorecard_holds_every_kpi_and_every_mart_row(built):
 
 
 def test_changing_a_target_in_the_reference_data_changes_the_verdicts(copy_of_built, tmp_path, monkeypatch):
-    """The office lowers the 2021–2022 on-time target from 100% to 90% in seeds/kpi_targets.csv;
+    """The office lowers the 2021–2022 on-time target from 100% to 90% in registers/75/kpi_targets.csv;
     a rebuild turns units between 90% and 100% from Không đạt to Đạt. No code changes."""
     project = tmp_path / "dbt_project"
     shutil.copytree(DBT_PROJECT, project, ignore=shutil.ignore_patterns("target", "logs"))
-    targets = project / "seeds" / "kpi_targets.csv"
+    targets = project / "registers" / "75" / "kpi_targets.csv"
     rows = rows_of(targets)
     for row in rows:
         if row["kpi"] == "on_time_resolution":

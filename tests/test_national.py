@@ -4,6 +4,7 @@ provinces' own and every row carries its province."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import os
 import shutil
@@ -14,7 +15,8 @@ import pytest
 
 from tests.conftest import START
 from tthc.cli import main
-from tthc.config import Paths, paths
+from tthc.config import Paths, paths, register_folder
+from tests.province_extracts import as_province
 from tthc.generator import generate
 from warehouse.national import NationalUnavailable, build_national, national_warehouse
 from warehouse.publish import PUBLISHED_SCHEMAS
@@ -33,7 +35,8 @@ OTHER, OTHER_END = "79", START + dt.timedelta(days=6)
 @pytest.fixture(scope="module")
 def national(built, tmp_path_factory) -> Path:
     """A national root: province 75 is the session's built home (its published copy), province
-    79 is a real run of its own generated extracts; then the roll-up."""
+    79 is a real run of its own extracts (the generator's, given units of register 79); then
+    the roll-up."""
     root = tmp_path_factory.mktemp("national")
     own = Paths(root / "provinces" / "75", province="75").ensure()
     shutil.copy2(built.published, own.published)
@@ -42,6 +45,7 @@ def national(built, tmp_path_factory) -> Path:
     os.environ.pop("TTHC_PROVINCE", None)
     try:
         generate(paths(OTHER).ensure().landing, START, OTHER_END, seed=11, scale=0.02)
+        as_province(paths(OTHER).landing, OTHER, START.isoformat())      # its own units (register 79)
         assert main(["--province", OTHER, "run", "--from", START.isoformat(), "--to", OTHER_END.isoformat()]) == 0
     finally:
         for key, value in saved.items():
@@ -63,6 +67,45 @@ def test_every_load_names_its_province(national):
     codes = _query(Paths(national / "provinces" / OTHER).warehouse,
                    "select province_code, count(*) from raw.load_manifest group by all")
     assert [code for code, _ in codes] == [OTHER] and codes[0][1] > 0
+
+
+def test_a_province_builds_with_its_own_register(national):
+    """Province 79's home checks its extracts against register 79 and reports its own units:
+    every load current, every unit of its marts one of its register's, its province row 79."""
+    statuses = _query(Paths(national / "provinces" / OTHER).warehouse,
+                      "select status, count(*) from raw.load_manifest group by all")
+    assert [status for status, _ in statuses] == ["current"]
+    with open(register_folder(OTHER) / "units.csv", encoding="utf-8") as f:
+        register = {r["unit_code"] for r in csv.DictReader(f)}
+    reported = {code for (code,) in _query(_province_published(national, OTHER),
+                                           "select distinct unit_code from marts.fct_online_dossier_rate "
+                                           "where unit_code is not null")}
+    assert reported and reported <= register and "P79-TTR" in reported and not reported & {"70", "75", "DEP-GDDT"}
+    provinces = _query(_province_published(national, OTHER), "select distinct province_code from marts.dim_report_period")
+    assert provinces == [(OTHER,)]
+
+
+def test_a_unit_of_another_province_is_quarantined_naming_the_home_register(landing, tmp_path):
+    """Đồng Nai's unit codes are not Hồ Chí Minh City's: in province 79's home a row naming one
+    is quarantined by the register check, which names register 79."""
+    from ingestion.loader import load_file
+    from tests.conftest import rows_of, write_rows
+    from tthc.pipeline import validate_loads
+    from warehouse.database import connect
+
+    home = Paths(tmp_path / "provinces" / OTHER, province=OTHER).ensure()
+    day = START + dt.timedelta(days=2)
+    source = landing / "dossiers" / f"dossiers_{day}.csv"
+    shutil.copytree(landing, tmp_path / "own")
+    as_province(tmp_path / "own", OTHER, day.isoformat())
+    rows = rows_of(tmp_path / "own" / "dossiers" / source.name)
+    rows[1]["unit_code"] = "DEP-GDDT"                     # Đồng Nai's register's, not 79's
+    path = write_rows(home.landing / "dossiers" / source.name, rows)
+    with connect(home.warehouse) as con:
+        assert load_file(con, path, "dossiers", "r", home.quarantine, province=OTHER).status == "pending"
+    (issues,) = validate_loads(home, "r", echo=lambda *_: None).values()
+    assert [(i.row_number, i.column, i.value) for i in issues] == [(2, "unit_code", "DEP-GDDT")]
+    assert "dbt_project/registers/79/units.csv" in issues[0].problem
 
 
 def test_dossier_codes_repeat_across_provinces_and_stay_apart(national, built):

@@ -137,7 +137,7 @@ def test_every_unit_in_force_has_its_row_in_every_unit_level_mart(built):
     counts and no rate where nothing was received."""
     from tthc.config import DBT_PROJECT
 
-    register = duckdb.sql(f"""select unit_code, valid_from, valid_to from read_csv('{DBT_PROJECT / "seeds" / "units.csv"}',
+    register = duckdb.sql(f"""select unit_code, valid_from, valid_to from read_csv('{DBT_PROJECT / "registers" / "75" / "units.csv"}',
                               all_varchar = true) where section is not null""").fetchall()
     with published(built) as con:
         periods = con.execute("select period_id, period_start, period_end from marts.dim_report_period").fetchall()

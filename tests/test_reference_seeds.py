@@ -11,7 +11,7 @@ from collections import defaultdict
 from tthc.config import DBT_PROJECT
 from tthc.generator.reform import in_force
 
-SEEDS = DBT_PROJECT / "seeds"
+SEEDS = DBT_PROJECT / "registers" / "75"   # Đồng Nai's register: the documents' province
 FIRST, LAST = dt.date(2021, 1, 1), dt.date(2026, 12, 31)
 REFORM = dt.date(2025, 7, 1)
 

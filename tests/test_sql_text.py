@@ -38,6 +38,7 @@ CHECKED = {
     # conditions of a fixed set of forms whose values are bound parameters, raw.<source>
     "scope", "condition", "copies", "_key(check)", "''.join((f', count(*) filter (where {forms[i][0]})' for i in row_checks))",
     "', '.join((sql_identifier(c) for c in kept))",
+    "marks",                  # province registers' builder: "?,?,…", the placeholders of bound parameters
 }
 
 

@@ -7,14 +7,15 @@ import datetime as dt
 
 import pytest
 
-from ingestion.unit_names import SEEDS, UnitRegister, register
+from ingestion.unit_names import UnitRegister, register
+from tthc.config import register_folder
 from tests.conftest import REFERENCE
 
 DAY = dt.date(2022, 3, 14)
 
 
 def seed(name: str) -> list[dict]:
-    with open(SEEDS / f"{name}.csv", encoding="utf-8") as f:
+    with open(register_folder() / f"{name}.csv", encoding="utf-8") as f:
         return list(csv.DictReader(f))
 
 

@@ -3,16 +3,16 @@
 Run once by hand (``uv sync --group tools && uv run python tools/build_unit_register.py``);
 its outputs are committed:
 
-- ``dbt_project/seeds/units.csv``: every unit with a stable code and its place in the
+- ``dbt_project/registers/75/units.csv``: every unit with a stable code and its place in the
   2022 reports (section, district, order). Districts and communes take the statistics
   office's codes (from the ``vietnamadminunits`` package's legacy data set); units that
   have none take readable codes of ours (``DEP-…``, ``LRB-<district code>``, ``VPDKDD``,
   ``TTPVHCC``). The 40 communes of 01/07/2025 reuse the code of one of the old communes
   they merge, as the statistics office does, so their code is already here.
-- ``dbt_project/seeds/unit_history.csv``: each unit's names, types and parents over time
+- ``dbt_project/registers/75/unit_history.csv``: each unit's names, types and parents over time
   (validity dates): 01/10/2022, Chơn Thành district becomes a town and five of its
   communes wards; 01/07/2025, the district tier ends and Bình Phước joins Đồng Nai (75).
-- ``dbt_project/seeds/unit_crosswalk_2025.csv``: each of the 111 old communes and the new
+- ``dbt_project/registers/75/unit_crosswalk_2025.csv``: each of the 111 old communes and the new
   unit it became part of (none was divided between new units), from the package's
   ``converter_2025.json``; the same for the 159 communes of the former Đồng Nai (one was
   divided: it goes to the package's default successor, and the row says so); and each
@@ -221,7 +221,7 @@ def main() -> int:
     history += dn_history
     crosswalk += dn_crosswalk
     place_in_reports(history, units)
-    seeds = ROOT / "dbt_project" / "seeds"
+    seeds = ROOT / "dbt_project" / "registers" / "75"   # Đồng Nai's register (decision 0025)
     write_csv(seeds / "units.csv", units)
     write_csv(seeds / "unit_history.csv", history)
     write_csv(seeds / "unit_crosswalk_2025.csv", crosswalk)
@@ -235,7 +235,7 @@ def main() -> int:
 
 
 def unit_type(name: str) -> str:
-    for prefix in ("Thành phố", "Thị xã", "Thị trấn", "Huyện", "Phường", "Xã", "Tỉnh", "Sở", "Chi nhánh", "Văn phòng", "Trung tâm"):
+    for prefix in ("Thành phố", "Thị xã", "Thị trấn", "Huyện", "Phường", "Xã", "Tỉnh", "Quận", "Đặc khu", "Sở", "Chi nhánh", "Văn phòng", "Trung tâm"):
         if name.startswith(prefix):
             return prefix
     return "Cơ quan"

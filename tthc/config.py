@@ -18,6 +18,23 @@ DBT_PROJECT = REPO / "dbt_project"
 
 
 DEFAULT_PROVINCE = "75"  # the single-province home: Đồng Nai (Bình Phước's portal since 01/07/2025)
+# Each province's unit register (units, their history, the 2025 crosswalk, aliases, report
+# obligations, the home's province): dbt's seeds of that province's build (decision 0025)
+REGISTERS = DBT_PROJECT / "registers"
+
+
+class NoRegister(LookupError):
+    pass
+
+
+def register_folder(province: str | None = None) -> Path:
+    """The unit register of ``province`` (a code of warehouse/provinces_2025.csv; the single
+    home's, Đồng Nai's, by default)."""
+    folder = REGISTERS / (province or DEFAULT_PROVINCE)
+    if not (folder / "units.csv").exists():
+        raise NoRegister(f"no unit register for province {province}: {folder} holds none. Build it with "
+                         "tools/build_province_registers.py, or write its CSV files as docs/registers.md says")
+    return folder
 
 
 @dataclass(frozen=True)
@@ -29,6 +46,11 @@ class Paths:
     def province_code(self) -> str:
         """The province whose portal delivers this home's extracts: recorded with every load."""
         return self.province or DEFAULT_PROVINCE
+
+    @property
+    def register(self) -> Path:
+        """The unit register this home builds with and checks its extracts against."""
+        return register_folder(self.province)
 
     @property
     def landing(self) -> Path:

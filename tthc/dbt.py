@@ -37,6 +37,8 @@ def run_dbt(paths: Paths, args: list[str], vars: dict | None = None, echo=print,
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
         "DBT_LOG_PATH": str(paths.home / "logs" / "dbt"),
         "DBT_TARGET_PATH": str(paths.dbt_target),
+        # the home's unit register is the second seed path (dbt_project.yml)
+        "TTHC_REGISTER": paths.register.name,
     }
     if target_env:
         env |= {"DBT_TARGET_PATH": f"{paths.dbt_target}_{target_env['TTHC_DBT_TARGET']}", **target_env}

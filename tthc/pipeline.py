@@ -97,11 +97,15 @@ def ingest(paths: Paths, dates: set[dt.date] | None, run_id: str, progress=None)
 
 
 def ingest_unit_reports(paths: Paths, run_id: str, echo=print) -> list[ReportOutcome]:
-    """Load every landed unit report not yet loaded; check each table's arithmetic."""
-    outcomes = []
+    """Load every landed unit report not yet loaded; check each table's arithmetic. Unit
+    names resolve in the home's own register."""
+    from ingestion.unit_names import register
+
+    outcomes, units = [], None
     with connect(paths.warehouse) as con:
         for path in landed_reports(paths.landing):
-            outcome = load_report(con, path, run_id, paths.quarantine, paths.gx_project)
+            units = units or register(paths)
+            outcome = load_report(con, path, run_id, paths.quarantine, paths.gx_project, units)
             if outcome.status != "skipped":
                 outcomes.append(outcome)
                 for line in outcome.lines():
@@ -163,7 +167,7 @@ def validate_loads(paths: Paths, run_id: str, echo=print) -> dict[str, list[Issu
             total = con.execute("select sum(coalesce(row_count, 0)) from raw.load_manifest where list_contains(?, load_id)",
                                 [pending]).fetchone()[0]
             echo(f"validating {len(pending)} {source} load(s), {total:,} rows")
-            outcomes = run_checks(con, f"raw.{source}", pending, load_checks(contract))
+            outcomes = run_checks(con, f"raw.{source}", pending, load_checks(contract, paths.register))
             issues: dict[str, list[Issue]] = defaultdict(list)
             for o in outcomes:
                 if not o.success and o.check.severity == "finding":   # reported, the load goes on
@@ -230,7 +234,7 @@ def confirm_load_checks(paths: Paths, echo=print) -> int:
             if not queued:
                 continue
             contract = load_contract(source)
-            checks = load_checks(contract)
+            checks = load_checks(contract, paths.register)
             wanted = sorted({*ID_COLUMNS, *contract.unique_key, *_checked_columns(checks)})
             batches = _validation_batches(con, queued)
             echo(f"Great Expectations: validating again {len(queued)} {source} load(s)"

@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from tthc.config import DBT_PROJECT
+from tthc.config import DEFAULT_PROVINCE, REGISTERS
 
-SEEDS = DBT_PROJECT / "seeds"
+# the generator is calibrated on Bình Phước's units: it writes Đồng Nai's home's extracts
+SEEDS = REGISTERS / DEFAULT_PROVINCE
 
 
 def _crosswalk() -> pd.DataFrame:

@@ -26,6 +26,11 @@ crosswalk as (
     select * from {{ ref('unit_crosswalk_2025') }}
 ),
 
+-- whose portal the home's extracts came from before 01/07/2025
+home as (
+    select * from {{ ref('home_province') }}
+),
+
 bounds as (
     -- one version per current extract row: a cheaper read than staging
     select min(valid_from) as first_day, max(valid_from) as last_day from versions
@@ -115,12 +120,14 @@ select
     cast(p.period_end as date) as period_end,
     cast(least(p.period_end, b.last_day) as date) as as_of_day,
     p.period_start < b.first_day or p.period_end > b.last_day as is_partial,
-    -- the province the platform reports on the as-of day: Bình Phước (70), or what it became
-    coalesce(w.new_code, '70') as province_code,
+    -- the province the platform reports on the as-of day: the portal's (Bình Phước, 70, in the
+    -- demo), or the province it became part of
+    coalesce(w.new_code, h.portal_province_code) as province_code,
     -- the 2025 reform falls inside the period: it is reported by the units of its as-of day
     coalesce(w.valid_from > p.period_start, false) as spans_reorganisation
 from all_periods as p
 cross join bounds as b
+cross join home as h
 left join crosswalk as w
-    on w.old_code = '70' and w.valid_from <= least(p.period_end, b.last_day)
+    on w.old_code = h.portal_province_code and w.valid_from <= least(p.period_end, b.last_day)
 where p.period_start <= b.last_day and p.period_end >= b.first_day

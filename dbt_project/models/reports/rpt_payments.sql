@@ -24,6 +24,7 @@ crosswalk as (
     select * from {{ ref('unit_crosswalk_2025') }}
 ),
 
+
 dates as (
     select * from {{ ref('dim_date') }}
 ),
@@ -67,16 +68,19 @@ structures as (
 ),
 
 report_units as (
-    select s.structure_start, h.unit_code, h.unit_name, h.unit_kind, h.district_code, h.section, h.report_order
+    select s.structure_start, h.unit_code, h.unit_name, h.unit_kind, h.district_code, h.section, h.report_order,
+        h.province_code
     from structures as s
     inner join unit_history as h
         on h.section is not null and s.structure_start between h.valid_from and h.valid_until
 ),
 
 province as (
-    select s.structure_start, coalesce(w.new_code, '70') as unit_code
-    from structures as s
-    left join crosswalk as w on w.old_code = '70' and w.valid_from <= s.structure_start
+    -- the province the structure's units belong to (a structure's units are one province's:
+    -- the portal's before the reform, the one it became part of after)
+    select structure_start, min(province_code) as unit_code
+    from report_units
+    group by structure_start
 ),
 
 -- under which unit of the structure each unit's payments count: itself, else its successor
