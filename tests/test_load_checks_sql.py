@@ -125,6 +125,8 @@ def test_a_disagreement_between_gx_and_sql_stops_the_confirmation_and_keeps_the_
     with connect(home.warehouse, read_only=True) as con:
         assert con.execute("select count(*) from raw.loads_awaiting_gx").fetchone()[0] == \
             con.execute("select count(*) from raw.load_manifest").fetchone()[0] > 1        # the day's loads
+    from warehouse.status import status_lines
+    assert any(line.startswith("loads awaiting Great Expectations' confirmation: ") for line in status_lines(home))
 
     # mended, the two engines agree on the rows, but the load they fail was made current: still stopped
     monkeypatch.setattr(sql_checks, "failing_condition", right)

@@ -48,6 +48,7 @@ def status_lines(paths: Paths) -> list[str]:
             lines.append(f"  {name}  [{load_id}, {at:%Y-%m-%d %H:%M}]")
             lines.append(f"    {reason}")
         lines += held_lines(con)
+        lines += awaiting_gx_lines(con)
         lines += waiting_report_lines(con)
         lines += kpi_check_lines(con)
         lines += ended_unit_lines(con)
@@ -98,6 +99,21 @@ def held_lines(con: duckdb.DuckDBPyConnection) -> list[str]:
     for name, load_id, reason, at in held:
         out += [f"  {name}  [{load_id}, {at:%Y-%m-%d %H:%M}]", f"    {reason}"]
     return out
+
+
+def awaiting_gx_lines(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Loads the SQL checks decided that Great Expectations has not confirmed yet (decision
+    0024): after a run, none; some left mean the confirmation failed or was not run."""
+    known = con.execute("select count(*) from duckdb_tables() where database_name = current_database() "
+                        "and schema_name = 'raw' and table_name = 'loads_awaiting_gx'").fetchone()[0]
+    if not known:     # a warehouse no run of this version has written yet
+        return []
+    n, oldest = con.execute("select count(*), min(decided_at) from raw.loads_awaiting_gx").fetchone()
+    if not n:
+        return []
+    return ["", f"loads awaiting Great Expectations' confirmation: {n} (decided since {oldest:%Y-%m-%d %H:%M}); "
+                "the next run's confirmation checks them, and its error, if any, says where GX and the SQL "
+                "load checks disagree"]
 
 
 def waiting_report_lines(con: duckdb.DuckDBPyConnection) -> list[str]:
