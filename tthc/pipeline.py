@@ -1,10 +1,11 @@
 """The pipeline's steps. The command line and the Airflow DAG call these same functions.
 
-ingest -> validate_loads -> build -> publish -> document -> export. Each step opens the
-warehouse, does its work and closes it, so that steps can run as separate Airflow tasks
-(one writer at a time: see docs/decisions/0001-one-writer-published-copy.md). The marts'
-identities that hold by construction are dbt tests, run by the build; Great Expectations
-checks what others deliver: the extracts and the units' reports.
+ingest -> validate_loads -> build -> publish -> document -> export -> confirm_load_checks.
+Each step opens the warehouse, does its work and closes it, so that steps can run as
+separate Airflow tasks (one writer at a time: see docs/decisions/0001-one-writer-published-copy.md).
+The marts' identities that hold by construction are dbt tests, run by the build; the checks
+of what others deliver (the extracts, the units' reports) are Great Expectations suites, the
+extracts' decided as SQL and confirmed by GX after publish (decision 0024).
 """
 
 from __future__ import annotations
@@ -287,18 +288,19 @@ def _disagreements(by_gx, by_sql) -> list[str]:
     return out
 
 
-# Rows of pending loads validated in one DataFrame: a one-pass backfill of a year at national
-# scale holds hundreds of millions of rows, more than memory; a day holds a few hundred thousand.
+# Rows Great Expectations validates in one DataFrame when it confirms the load checks: a
+# one-pass backfill of a year at national scale holds hundreds of millions of rows, more
+# than memory; a day holds a few hundred thousand.
 VALIDATION_BATCH_ROWS = 2_000_000
 
 
-def _validation_batches(con, pending: list[str]) -> list[tuple[list[str], int]]:
-    """The pending loads in order, grouped so that a group holds at most VALIDATION_BATCH_ROWS
-    rows (a load larger than that is a group of its own: every check is per load or per row)."""
+def _validation_batches(con, load_ids: list[str]) -> list[tuple[list[str], int]]:
+    """The loads in order, grouped so that a group holds at most VALIDATION_BATCH_ROWS rows (a
+    load larger than that is a group of its own: every check is per load or per row)."""
     counts = dict(con.execute("select load_id, coalesce(row_count, 0) from raw.load_manifest "
-                              "where load_id in (select unnest(?::varchar[]))", [pending]).fetchall())
+                              "where load_id in (select unnest(?::varchar[]))", [load_ids]).fetchall())
     batches: list[tuple[list[str], int]] = []
-    for load_id in pending:
+    for load_id in load_ids:
         n = counts.get(load_id, 0)
         if batches and batches[-1][1] + n <= VALIDATION_BATCH_ROWS:
             batches[-1][0].append(load_id)
