@@ -147,3 +147,21 @@ def test_every_decided_load_is_confirmed_once_and_shown_in_the_data_docs(home):
     assert confirm_load_checks(home, echo=lambda *_: None) == 0
     pages = list((home.gx_project / "gx" / "uncommitted" / "data_docs" / "local_site" / "validations").rglob("*.html"))
     assert {p.parts[-4] for p in pages} >= {"dossiers_load", "payments_load"}
+
+
+def test_tthc_run_prints_its_summary_then_fails_when_gx_disagrees(home, monkeypatch, capsys):
+    """A wrong SQL form that refuses every row (a false quarantine): the run loads, builds and
+    publishes the rest, prints its summary with the quarantined file, then the disagreement,
+    and exits 1."""
+    import expectations.sql_checks as sql_checks
+    from tthc.cli import main
+
+    right = sql_checks.failing_condition
+    monkeypatch.setattr(sql_checks, "failing_condition", lambda check, i: (
+        ("true", {}) if check.name == "status_known" else right(check, i)))
+    assert main(["run", "--date", "2021-12-20"]) == 1
+    out = capsys.readouterr().out
+    summary, _, disagreement = out.partition("LOAD CHECKS NOT CONFIRMED: ")
+    assert "QUARANTINED dossiers_2021-12-20.csv" in summary
+    assert disagreement.startswith("dossiers: ") and "was quarantined by the load checks, yet GX fails none of its rows" in disagreement
+    assert home.published.exists()

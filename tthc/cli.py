@@ -61,7 +61,7 @@ def cmd_run(args) -> int:
         raise SystemExit("give --date D, or --from A --to B")
     summary = run(paths(), dates, progress=_progress("ingest"), full_refresh=args.full_refresh)
     print("\n".join(summary.lines()))
-    return 0
+    return 1 if summary.disagreement else 0
 
 
 def cmd_report(args) -> int:
@@ -386,11 +386,12 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--province all is for `tthc report` (the national roll-up itself: `tthc national`)")
     if args.province and args.province != "all":
         os.environ["TTHC_PROVINCE"] = args.province  # every step's paths() is this province's home
+    from tthc.config import NoRegister
     from tthc.dbt import DbtFailed
 
     try:
         return args.func(args)
-    except (DbtFailed, ValueError) as exc:
+    except (DbtFailed, NoRegister, ValueError) as exc:
         print(f"tthc {args.command}: failed: {exc}", file=sys.stderr)
         return 1
 

@@ -36,6 +36,7 @@ class RunSummary:
     quarantined_after_validation: dict[str, list[Issue]] = field(default_factory=dict)
     unit_reports: list[ReportOutcome] = field(default_factory=list)
     reconciliation: list[str] = field(default_factory=list)
+    disagreement: str | None = None   # GX's confirmation of the load checks failed (decision 0024)
 
     def lines(self) -> list[str]:
         by_status = defaultdict(int)
@@ -58,6 +59,8 @@ class RunSummary:
             out.append(f"  {what} {load_id} (load checks): " + "; ".join(i.describe() for i in issues[:3]))
         out += [f"  {line}" for r in self.unit_reports for line in r.lines()]
         out += self.reconciliation
+        if self.disagreement:
+            out.append(f"LOAD CHECKS NOT CONFIRMED: {self.disagreement}")
         return out
 
 
@@ -522,5 +525,8 @@ def run(paths: Paths, dates: set[dt.date] | None, run_id: str | None = None, ech
     publish(paths, echo)
     document(paths, echo)
     export(paths, echo, day=max(dates) if dates else None)
-    confirm_load_checks(paths, echo)
+    try:
+        confirm_load_checks(paths, echo)
+    except ChecksDisagree as exc:   # the run's own summary first; the command then fails
+        summary.disagreement = str(exc)
     return summary
