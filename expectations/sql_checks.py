@@ -73,7 +73,7 @@ def run_checks(con, table: str, load_ids: list[str], checks: list[Check]) -> lis
         if failing[i]:
             condition, extra = forms[i]
             copies = f", count(*) over (partition by {_key(check)}) as _copies_{i}" if check.expectation == COMPOUND else ""
-            kept = [*ID_COLUMNS, *[c for c in _read_columns(check) if c not in ID_COLUMNS]]
+            kept = [*ID_COLUMNS, *[c for c in read_columns(check) if c not in ID_COLUMNS]]
             found = con.execute(f"with checked as (select *{copies} {scope}) "
                                 f"select {', '.join(sql_identifier(c) for c in kept)} from checked "
                                 f"where {condition} order by _load_id, _row_number", loads | extra).fetchall()
@@ -86,6 +86,7 @@ def _key(check: Check) -> str:
     return ", ".join(sql_identifier(c) for c in check.kwargs["column_list"])
 
 
-def _read_columns(check: Check) -> list[str]:
+def read_columns(check: Check) -> list[str]:
+    """The columns ``check`` reads (besides the ids)."""
     kw = check.kwargs
     return [kw[k] for k in ("column", "column_A", "column_B") if k in kw] + list(kw.get("column_list", []))

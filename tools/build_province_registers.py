@@ -44,7 +44,6 @@ REGISTERS = ROOT / "dbt_project" / "registers"
 PROVINCES = ROOT / "warehouse" / "provinces_2025.csv"
 HAND_BUILT = "75"   # tools/build_unit_register.py
 MERGER_BASIS = "Nghị quyết 202/2025/QH15"
-ND24 = "Nghị định 24/2014/NĐ-CP and 107/2020/NĐ-CP (the departments of every province before 2025)"
 
 # Before 01/07/2025: suffix, name (a city's office, inspectorate and police say "thành phố"),
 # and the suffix of the department of 2025 that took over its field (same suffix: goes on).

@@ -33,7 +33,8 @@ def register_folder(province: str | None = None) -> Path:
     folder = REGISTERS / (province or DEFAULT_PROVINCE)
     if not (folder / "units.csv").exists():
         raise NoRegister(f"no unit register for province {province}: {folder} holds none. Build it with "
-                         "tools/build_province_registers.py, or write its CSV files as docs/registers.md says")
+                         "tools/build_province_registers.py, or write its CSV files as docs/operations.md says "
+                         "(A national deployment: add a province)")
     return folder
 
 

@@ -351,11 +351,9 @@ def _failed_check(check, row: dict) -> Issue:
 
 
 def _checked_columns(checks) -> set[str]:
-    cols = set()
-    for c in checks:
-        cols.update(v for k, v in c.kwargs.items() if k in {"column", "column_A", "column_B"})
-        cols.update(c.kwargs.get("column_list", []))
-    return cols
+    from expectations.sql_checks import read_columns
+
+    return {column for check in checks for column in read_columns(check)}
 
 
 def build(paths: Paths, echo=print, vars: dict | None = None, full_refresh: bool = False) -> None:

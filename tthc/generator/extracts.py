@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from tthc.config import DEFAULT_PROVINCE, REGISTERS
+from tthc.config import register_folder
 from tthc.generator import payments, reform
 from tthc.generator.catalogue import build_catalogue, catalogue_deliveries
 from tthc.generator.people import applicants
@@ -89,7 +89,7 @@ def start_generation(landing: Path, start: dt.date, end: dt.date, seed: int, sca
 
 def _register() -> tuple[pd.DataFrame, pd.DataFrame]:
     """The unit register and the calibration (appendix 2's volumes per unit)."""
-    units = pd.read_csv(REGISTERS / DEFAULT_PROVINCE / "units.csv", dtype=str, keep_default_na=False)
+    units = pd.read_csv(register_folder() / "units.csv", dtype=str, keep_default_na=False)
     return units, pd.read_csv(CALIBRATION, dtype={"unit_code": str})
 
 

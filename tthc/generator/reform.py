@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from tthc.config import DEFAULT_PROVINCE, REGISTERS
+from tthc.config import register_folder
 
 # the generator is calibrated on Bình Phước's units: it writes Đồng Nai's home's extracts
-SEEDS = REGISTERS / DEFAULT_PROVINCE
+SEEDS = register_folder()
 
 
 def _crosswalk() -> pd.DataFrame:

@@ -14,7 +14,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from tthc.config import DEFAULT_PROVINCE, REGISTERS
+from tthc.config import register_folder
 from tthc.generator.reform import in_force
 
 P_ENTERED = {"II.01b": 75 / 111, "II.05a": 107 / 111, "II.06": 1.0}
@@ -27,7 +27,7 @@ COLUMNS = ["system", "form_code", "unit_code", "period_start", "period_end", "st
 
 def build_submissions(rng: np.random.Generator, start: dt.date, end: dt.date) -> pd.DataFrame:
     """Every entry made within [start, end], for periods whose entry window reaches into it."""
-    obligations = pd.read_csv(REGISTERS / DEFAULT_PROVINCE / "report_obligations.csv", dtype=str, keep_default_na=False)
+    obligations = pd.read_csv(register_folder() / "report_obligations.csv", dtype=str, keep_default_na=False)
     frames = []
     for frequency, months in (("quarter", 3), ("month", 1)):
         due = obligations[obligations["frequency"] == frequency]
