@@ -24,6 +24,9 @@ class Check:
     kwargs: dict = field(default_factory=dict)
     severity: str = "error"   # error | finding
     explain: str = ""
+    # it reads personal data (a contract column marked personal): its failing rows' values go
+    # to raw.quarantine_issues and the quarantine report, never to the published audit record
+    personal: bool = False
 
 
 CONTROL_CHARACTERS = r"[\x00-\x08\x0a-\x1f\x7f]"
@@ -71,13 +74,14 @@ def load_checks(contract: Contract, register: Path | None = None) -> list[Check]
             checks.append(Check(
                 f"{col.name}_no_control_characters", "ExpectColumnValuesToNotMatchRegex",
                 {"column": col.name, "regex": CONTROL_CHARACTERS},
-                explain=f"{col.name} holds no control characters (tab aside)",
+                explain=f"{col.name} holds no control characters (tab aside)", personal=col.personal,
             ))
             # UTF-8 read as Windows-1252 and saved again ("Cáº¥p" for "Cấp"): valid UTF-8, garbled names
             checks.append(Check(
                 f"{col.name}_not_double_encoded", "ExpectColumnValuesToNotMatchRegex",
                 {"column": col.name, "regex": MOJIBAKE},
                 explain=f"{col.name} is not UTF-8 decoded as Windows-1252 and encoded again (mojibake)",
+                personal=col.personal,
             ))
     for first, second in contract.date_order:
         checks.append(Check(

@@ -222,6 +222,30 @@ def test_a_row_whose_unit_is_not_in_the_register_quarantines_its_file_naming_the
             bad.name: "quarantined", good.name: "current"}
 
 
+def test_a_failing_check_on_personal_data_keeps_the_value_out_of_the_published_audit(landing, tmp_path):
+    """An applicant's name with a control character quarantines its file, row and column named
+    in raw.quarantine_issues (not published); audit.validation_results, which BI reads in the
+    published copy, names the row but not the name."""
+    from tthc.config import Paths
+    from tthc.pipeline import validate_loads
+    from warehouse.publish import PUBLISHED_SCHEMAS
+
+    paths = Paths(tmp_path / "home").ensure()
+    rows = rows_of(extract(landing))
+    secret = "Nguyễn Thị\x07 Bí Mật"
+    rows[2]["applicant_name"] = secret
+    path = write_rows(paths.landing / "dossiers" / f"dossiers_{DAY.isoformat()}.csv", rows)
+    with connect(paths.warehouse) as con:
+        assert load_file(con, path, "dossiers", "r", paths.quarantine).status == "pending"
+    (issues,) = validate_loads(paths, "r", echo=lambda *_: None).values()
+    assert [(i.row_number, i.column, i.value) for i in issues] == [(3, "applicant_name", secret)]
+    assert "audit" in PUBLISHED_SCHEMAS
+    with connect(paths.warehouse, read_only=True) as con:
+        (details,) = con.execute("select details from audit.validation_results "
+                                 "where expectation = 'applicant_name_no_control_characters'").fetchone()
+    assert '"_row_number": 3' in details and "Bí Mật" not in details and "applicant_name\":" not in details
+
+
 def extract_workbook(rows: list[dict], path: Path, header: list[str] | None = None) -> Workbook:
     book = Workbook()
     book.active.append(header or list(rows[0]))
