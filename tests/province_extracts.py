@@ -12,6 +12,7 @@ from tthc.config import register_folder
 UNIT_COLUMNS = ("unit_code", "agency_code")
 # the provincial units of Bình Phước's register all become departments elsewhere
 AS_KIND = {"land_office": "department", "land_branch": "department", "service_centre": "department"}
+LAST_DAY_BEFORE_REFORM = "2025-06-30"
 
 
 def as_province(landing: Path, code: str, day: str) -> dict[str, str]:
@@ -36,7 +37,7 @@ def as_province(landing: Path, code: str, day: str) -> dict[str, str]:
 
 
 def _mapping(code: str, day: str) -> dict[str, str]:
-    def reported(folder: Path, province: str) -> dict[str, list[str]]:
+    def reported(folder: Path, province: str, day: str) -> dict[str, list[str]]:
         """The units the home reports on ``day``, by kind (the province itself among them)."""
         with open(folder / "unit_history.csv", encoding="utf-8") as f:
             rows = [r for r in csv.DictReader(f) if r["valid_from"] <= day and (not r["valid_to"] or day <= r["valid_to"])
@@ -48,13 +49,17 @@ def _mapping(code: str, day: str) -> dict[str, str]:
 
     with open(register_folder() / "home_province.csv", encoding="utf-8") as f:
         (generated,) = csv.DictReader(f)
-    source = reported(register_folder(), generated["portal_province_code"])
-    target = reported(register_folder(code), code)
+    source = reported(register_folder(), generated["portal_province_code"], day)
+    target = reported(register_folder(code), code, day)
+    # a kind the day's structure lacks (districts after the reform: rows of ended units an
+    # extract may still carry) takes the province's units of that kind on the reform's eve
+    before = reported(register_folder(code), code, LAST_DAY_BEFORE_REFORM)
     with open(register_folder() / "units.csv", encoding="utf-8") as f:
         every = [(r["unit_code"], AS_KIND.get(r["unit_kind"], r["unit_kind"])) for r in csv.DictReader(f)]
     mapping = {}
     for unit, kind in every:
         place = source.get(kind, [])
         index = place.index(unit) if unit in place else len(mapping)
-        mapping[unit] = target[kind][index % len(target[kind])]
+        units = target.get(kind) or before[kind]
+        mapping[unit] = units[index % len(units)]
     return mapping
