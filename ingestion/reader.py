@@ -1,8 +1,8 @@
 """Read one delivered file into DuckDB and check it against its source's contract.
 
 CSV goes through DuckDB's own reader; .xlsx is streamed with openpyxl in read-only mode.
-Both arrive as text in a temporary table, so every type is parsed, and every failure
-found, by one set of SQL expressions taken from the contract.
+Both arrive as text, so every type is parsed, and every failure found, by one set of SQL
+expressions taken from the contract.
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ from ingestion.contracts import Column, Contract
 from ingestion.workbook_files import UnreadableWorkbook, check_archive, first_line, guarded_rows, not_readable
 from warehouse.database import sql_identifier, sql_literal
 
-STAGED = "_staged_file"   # the file as delivered, every value as text
+STAGED = "_staged_file"   # a view of the file as delivered, every value as text (a CSV is read once, by TYPED)
+WORKBOOK = "_workbook_rows"   # a workbook's first sheet as text, behind that view
 TYPED = "_typed_file"     # its contract columns parsed once, with the text of the non-text ones
 MAX_ISSUES_PER_CHECK = 200  # enough to read and fix; the count of all of them is kept
 XLSX_BATCH_ROWS = 50_000
@@ -65,10 +66,8 @@ def stage_file(con: duckdb.DuckDBPyConnection, path: Path, contract: Contract) -
         headers, delivered, numbers = _read_as_text(con, path)
     except Refused as exc:
         return StagedFile(0, "", exc.issues)
-    except (duckdb.Error, ValueError, OSError, KeyError, zipfile.BadZipFile, InvalidFileException,
-            UnreadableWorkbook) as exc:  # unreadable: the whole file is the issue
-        return StagedFile(0, "", _csv_diagnosis(path) or [Issue(f"cannot be read as {path.suffix or 'a known format'}: {first_line(exc, type(exc).__name__)}")])
-    row_count = con.execute(f"select count(*) from {STAGED}").fetchone()[0]
+    except UNREADABLE as exc:
+        return StagedFile(0, "", _unreadable(path, exc))
 
     # a header given twice, or values under no header, would be read silently wrong
     issues: list[Issue] = header_issues(con, delivered, headers)
@@ -90,13 +89,18 @@ def stage_file(con: duckdb.DuckDBPyConnection, path: Path, contract: Contract) -
             aliases = ", ".join(col.aliases)
             issues.append(Issue(f"required column is missing (accepted headers: {col.name}, {aliases})", column=col.name))
     if issues:
+        try:
+            row_count = con.execute(f"select count(*) from {STAGED}").fetchone()[0]
+        except UNREADABLE as exc:
+            return StagedFile(0, "", _unreadable(path, exc))
         return StagedFile(row_count, "", _csv_diagnosis(path) or issues, ignored)
 
-    # Each value is parsed once, into a second temporary table (the typed column, and for a
-    # non-text column the trimmed text beside it, so that "not a valid date" can be told from
-    # "empty"); then every check counts its rows in one scan of that table, and only the checks
-    # that fail go back for their rows' numbers and values as delivered.
-    parsed_columns, selects, checks = [], [], []
+    # Each value is parsed once, into a temporary table of the typed columns (and for a
+    # non-text column a flag telling "not a valid date" from "empty": the flag, not a copy of
+    # the text, costs a quarter of the parse less); then every check counts its rows in one
+    # scan of that table, and only the checks that fail go back to the file for their rows'
+    # numbers and values as delivered.
+    delivered_text, parsed, typed, checks, selects = [], [], [], [], []
     for col in contract.columns:
         name = sql_identifier(col.name)
         if col.name not in mapping:
@@ -104,13 +108,18 @@ def stage_file(con: duckdb.DuckDBPyConnection, path: Path, contract: Contract) -
             continue
         selects.append(name)
         raw = f"nullif(trim({sql_identifier(mapping[col.name])}), '')"  # a header as delivered
-        text = sql_identifier(f"_text_{col.name}")
         if col.type == "text":   # nfc_normalize keeps a null null and a non-empty text non-empty
-            parsed_columns.append(f"{_parse(col, raw, contract.timestamp_formats)} as {name}")
+            delivered_text.append(f"{_parse(col, raw, contract.timestamp_formats)} as {name}")
+            parsed.append(name)
+            typed.append(name)
             empty = f"{name} is null"
         else:
-            parsed_columns += [f"{raw} as {text}", f"{_parse(col, raw, contract.timestamp_formats)} as {name}"]
-            empty = f"{text} is null"
+            text, invalid = sql_identifier(f"_text_{col.name}"), sql_identifier(f"_invalid_{col.name}")
+            delivered_text.append(f"{raw} as {text}")
+            parsed.append(f"{_parse(col, text, contract.timestamp_formats)} as {name}, {text}")
+            typed += [name, f"({text} is not null and {name} is null) as {invalid}"]
+            empty = f"{name} is null and not {invalid}"
+            checks.append((invalid, col.name, mapping[col.name], f"is not a valid {col.type}{_expected(col, contract)}"))
         if col.required:
             checks.append((empty, col.name, mapping[col.name], "required value is empty"))
         if col.type == "text" and mapping[col.name] in numbers:
@@ -119,9 +128,6 @@ def stage_file(con: duckdb.DuckDBPyConnection, path: Path, contract: Contract) -
                 f"holds numbers in the workbook where the contract has text: a code stored as a number loses its "
                 f"leading and trailing zeros (070… reads 70…, 1.001200 reads 1.0012); format the column as Text "
                 f"in Excel and deliver again", row_number=row, column=col.name, value=_cell_text(value)))
-        if col.type != "text":
-            checks.append((f"{text} is not null and {name} is null", col.name, mapping[col.name],
-                           f"is not a valid {col.type}{_expected(col, contract)}"))
         if col.type in ("timestamp", "date"):
             # %Y reads "20/12/21" as the year 21: a two-digit year parses, silently wrong
             checks.append((f"{name} < date '{EARLIEST_YEAR}-01-01'", col.name, mapping[col.name],
@@ -132,10 +138,25 @@ def stage_file(con: duckdb.DuckDBPyConnection, path: Path, contract: Contract) -
             checks.append((f"{sql_identifier(second)} > {sql_identifier(first)} + interval {years} year", second,
                            mapping[second], f"is more than {years} years after {first} ({why})"))
     con.execute(f"drop table if exists {TYPED}")
-    con.execute(f"create temp table {TYPED} as select _row_number, {', '.join(parsed_columns)} from {STAGED}")
+    try:   # for a CSV, the one read of the file: a line DuckDB cannot parse fails here
+        con.execute(f"create temp table {TYPED} as select _row_number, {', '.join(typed)} from "
+                    f"(select _row_number, {', '.join(parsed)} from "
+                    f"(select _row_number, {', '.join(delivered_text)} from {STAGED}))")
+    except UNREADABLE as exc:
+        return StagedFile(0, "", _unreadable(path, exc), ignored)
+    row_count = con.execute(f"select count(*) from {TYPED}").fetchone()[0]
     issues += _failing_rows(con, checks)
     select_typed = f"select {', '.join(selects)}, _row_number from {TYPED}"
     return StagedFile(row_count, select_typed, issues, ignored)
+
+
+# what a file that cannot be read raises: the whole file is the issue
+UNREADABLE = (duckdb.Error, ValueError, OSError, KeyError, zipfile.BadZipFile, InvalidFileException, UnreadableWorkbook)
+
+
+def _unreadable(path: Path, exc: Exception) -> list[Issue]:
+    return _csv_diagnosis(path) or [Issue(f"cannot be read as {path.suffix or 'a known format'}: "
+                                          f"{first_line(exc, type(exc).__name__)}")]
 
 
 class Refused(ValueError):
@@ -146,12 +167,14 @@ class Refused(ValueError):
         super().__init__("; ".join(i.describe() for i in issues))
 
 
-def _csv_header(path: Path, columns: list[str]) -> list[str]:
-    """The CSV's header row as the file has it: DuckDB renames a repeated header ("a" -> "a_1")
-    and a blank one ("column3"), and the checks need the original."""
+def _csv_header(path: Path) -> list[str]:
+    """The CSV's header row as the file has it (a repeated or a blank header kept: the checks
+    name them)."""
     with open(path, encoding="utf-8-sig", errors="replace", newline="") as f:
         header = next(csv.reader(f), [])
-    return header if len(header) == len(columns) else columns
+    if not header:
+        raise ValueError("the file is empty: not even a header row")
+    return header
 
 
 def header_issues(con: duckdb.DuckDBPyConnection, delivered: list[str], columns: list[str]) -> list[Issue]:
@@ -176,27 +199,31 @@ def _read_as_text(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[list[str]
     names, the headers as delivered (repeated and blank ones kept), position by position, and
     for a workbook the columns that hold numeric cells (the first one's data row and value)."""
     con.execute(f"drop table if exists {TYPED}")
-    con.execute(f"drop table if exists {STAGED}")
     suffix = path.suffix.lower()
     numbers: dict[str, tuple[int, object]] = {}
     if suffix == ".csv":
-        # DuckDB drops a UTF-8 byte-order mark itself; insertion order is preserved, so
-        # row_number() over () is the data-row number.
+        # A view, so that parsing the types reads the file once. The header is read here and
+        # the columns named by position: DuckDB's type sniffer would cost a fifth of the
+        # load, and every value is text anyway. DuckDB drops a UTF-8 byte-order mark itself;
+        # insertion order is preserved, so row_number() over () is the data-row number.
+        delivered = _csv_header(path)
+        columns = [f"column{i}" for i in range(1, len(delivered) + 1)]
+        types = ", ".join(f"{sql_literal(c)}: 'VARCHAR'" for c in columns)
         con.execute(
-            f"create temp table {STAGED} as select row_number() over () as _row_number, * from "
-            "read_csv(?, header = true, all_varchar = true, delim = ',', quote = '\"', "
-            "encoding = 'utf-8', auto_detect = true)",
-            [str(path)],
+            f"create or replace temp view {STAGED} as select row_number() over () as _row_number, * from "
+            f"read_csv({sql_literal(str(path))}, header = true, auto_detect = false, columns = {{{types}}}, "
+            "delim = ',', quote = '\"', escape = '\"', encoding = 'utf-8')"
         )
-    elif suffix == ".xlsx":
-        table, delivered, numbers = _xlsx_as_text(path)
-        con.register("_xlsx_rows", table)
-        con.execute(f"create temp table {STAGED} as select row_number() over () as _row_number, * from _xlsx_rows")
-        con.unregister("_xlsx_rows")
-    else:
+        return columns, delivered, numbers
+    if suffix != ".xlsx":
         raise ValueError(f"unsupported file type {suffix!r}: expected .csv or .xlsx")
+    table, delivered, numbers = _xlsx_as_text(path)
+    con.register("_xlsx_rows", table)
+    con.execute(f"create or replace temp table {WORKBOOK} as select row_number() over () as _row_number, * from _xlsx_rows")
+    con.unregister("_xlsx_rows")
+    con.execute(f"create or replace temp view {STAGED} as select * from {WORKBOOK}")
     columns = [row[0] for row in con.execute(f"describe {STAGED}").fetchall() if row[0] != "_row_number"]
-    return columns, (_csv_header(path, columns) if suffix == ".csv" else delivered), numbers
+    return columns, delivered, numbers
 
 
 def _xlsx_as_text(path: Path) -> tuple[pa.Table, list[str], dict[str, tuple[int, object]]]:
@@ -317,9 +344,17 @@ def _cell_text(value: object) -> str | None:
     return str(value)
 
 
+# Characters NFC leaves as they are wherever they stand (no combining class, no decomposition
+# that recomposes differently, never the second of a composed pair): Latin with its
+# supplements and IPA, the precomposed Vietnamese letters (U+1E00-U+1EFF), and punctuation.
+# A text made only of these is already NFC, so it is not normalised again: normalising every
+# name and address cost a fifth of a day's load. tests/test_reader_parse.py checks the set.
+NFC_STABLE = r"[\x{0}-\x{2FF}\x{1E00}-\x{1EFF}\x{2002}-\x{206F}]*"
+
+
 def _parse(col: Column, raw: str, timestamp_formats: tuple[str, ...]) -> str:
     if col.type == "text":
-        return f"nfc_normalize({raw})"
+        return f"(case when regexp_full_match({raw}, {sql_literal(NFC_STABLE)}) then {raw} else nfc_normalize({raw}) end)"
     if col.type == "integer":   # plain digits: a cast would round 9.5, and read 150.000 (150 000 VND) as 150
         return f"(case when regexp_full_match({raw}, '[+-]?[0-9]+') then try_cast({raw} as bigint) end)"
     if col.type == "boolean":

@@ -18,7 +18,7 @@ SQL_CALLS = {"execute", "executemany", "sql", "copy_expert"}
 QUOTING = {"sql_literal", "sql_identifier"}
 # interpolated expressions that are checked values, each with why
 CHECKED = {
-    "STAGED", "TYPED",        # the staging tables' constant names
+    "STAGED", "TYPED", "WORKBOOK",   # the staging tables' constant names
     "TOP_GAPS", "TOP_FINDINGS", "MAX_ISSUES_PER_CHECK", "MAX_ISSUES_PER_CHECK + 1",  # integer constants
     "source",                 # a source name from ingestion/contracts (sources()), never from a file
     "table",                  # raw table names read from the warehouse's own catalog
@@ -26,7 +26,8 @@ CHECKED = {
     "condition",              # reader: built from contract columns and sql_identifier()
     "staged.select_typed",    # ditto (ingestion/reader.py stage_file)
     "', '.join(wanted)",      # contract column names (validated by ingestion/contracts.py)
-    "', '.join(selects)", "', '.join(parsed_columns)",   # reader: contract columns through sql_identifier()
+    "', '.join(selects)", "', '.join(typed)", "', '.join(parsed)", "', '.join(delivered_text)",  # reader: contract columns through sql_identifier()
+    "types",                  # reader: the CSV's columns named by position, through sql_literal()
     "body",                   # contract column names and types
     "n", "t",                 # ditto, in source_table_ddl
     "key", "counts",          # corrections: contract column names through sql_identifier()
@@ -36,7 +37,8 @@ CHECKED = {
     "', '.join(FIGURES)",     # national benchmark: a constant tuple of fct_dossier_processing's columns
     # load checks in SQL (expectations/sql_checks.py): contract columns through sql_identifier(),
     # conditions of a fixed set of forms whose values are bound parameters, raw.<source>
-    "scope", "condition", "copies", "_key(check)", "''.join((f', count(*) filter (where {forms[i][0]})' for i in row_checks))",
+    "scope", "condition", "copies", "_key(check)", "_counts(forms, first)", "_counts(forms, together)",
+    "_any_match(checks, together)",
     "', '.join((sql_identifier(c) for c in kept))",
     "marks",                  # province registers' builder: "?,?,…", the placeholders of bound parameters
 }
