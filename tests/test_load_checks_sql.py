@@ -14,7 +14,7 @@ import pytest
 
 from expectations.runner import validate
 from expectations.sql_checks import ID_COLUMNS, run_checks
-from expectations.suites import load_checks
+from expectations.suites import MOJIBAKE, load_checks
 from ingestion.contracts import load_contract, sources
 from ingestion.loader import load_file
 from tests.conftest import rows_of, write_rows
@@ -165,3 +165,26 @@ def test_tthc_run_prints_its_summary_then_fails_when_gx_disagrees(home, monkeypa
     assert "QUARANTINED dossiers_2021-12-20.csv" in summary
     assert disagreement.startswith("dossiers: ") and "was quarantined by the load checks, yet GX fails none of its rows" in disagreement
     assert home.published.exists()
+
+
+def test_mojibake_found_only_across_two_columns_fails_no_row(landing, tmp_path):
+    """The regex checks first match the row's texts put together; "Ã" ending a name and "©"
+    starting the next column make mojibake only there, so each column is then checked alone,
+    and no row fails, as GX says."""
+    contract = load_contract("dossiers")
+    checks = load_checks(contract)
+    paths = Paths(tmp_path / "home").ensure()
+    day = sorted((landing / "dossiers").glob("dossiers_*.csv"))[-1]
+    rows = rows_of(day)
+    rows[1].update(applicant_name="Lê Thị Ã", applicant_id_number="©079201000123")
+    path = write_rows(paths.landing / "dossiers" / day.name, rows)
+    with connect(paths.warehouse) as con:
+        load = load_file(con, path, "dossiers", "r", paths.quarantine).load_id
+        assert con.execute("select regexp_matches(concat(applicant_name, applicant_id_number), ?) from raw.dossiers "
+                           "where _row_number = 2", [MOJIBAKE]).fetchone() == (True,)
+        by_sql = run_checks(con, "raw.dossiers", [load], checks)
+        frame = con.execute("select * from raw.dossiers").df()
+    by_gx = validate(paths.gx_project, "dossiers_load", frame, checks, list(ID_COLUMNS), docs=False)
+    assert [(o.check.name, o.success, o.unexpected_count) for o in by_sql] == \
+        [(o.check.name, o.success, o.unexpected_count) for o in by_gx]
+    assert all(o.success for o in by_sql)
