@@ -10,7 +10,7 @@ per-row cost shows there, the fixed cost in the day), and times, each in a fresh
 - loader: `ingestion.loader.load_file` — read as text, the contract's parse and checks,
   insert into raw.dossiers as a pending load;
 - loader + checks: the same, then `pipeline.validate_loads` (the load checks, run as SQL
-  over the load's rows, and its decision);
+  over the load's rows, and its decision) on the same connection, as `tthc run` does;
 - GX confirmation, printed apart: `pipeline.confirm_load_checks` (Great Expectations
   validates the same rows again and writes the Data Docs page), which a run does after
   the marts are published, off the path this ratio measures (decision 0024). GX is
@@ -93,10 +93,10 @@ def time_project(path: Path, work: Path, checks: bool) -> tuple[float, float]:
     with connect(paths.warehouse):
         pass
     started = time.perf_counter()
-    with connect(paths.warehouse) as con:
+    with connect(paths.warehouse) as con:   # one connection for both, as `tthc run` does
         outcome = load_file(con, path, "dossiers", "bench", paths.quarantine)
-    if checks:
-        validate_loads(paths, "bench", echo=lambda *_: None)
+        if checks:
+            validate_loads(paths, "bench", echo=lambda *_: None, con=con)
     elapsed = time.perf_counter() - started
     confirming = 0.0
     if checks:

@@ -2,7 +2,9 @@
 
 ingest -> validate_loads -> build -> publish -> document -> export -> confirm_load_checks.
 Each step opens the warehouse, does its work and closes it, so that steps can run as
-separate Airflow tasks (one writer at a time: see docs/decisions/0001-one-writer-published-copy.md).
+separate Airflow tasks (one writer at a time: see docs/decisions/0001-one-writer-published-copy.md);
+`run` hands ingest and validate_loads one connection (opening the warehouse costs about as
+much as checking a day's file).
 The marts' identities that hold by construction are dbt tests, run by the build; the checks
 of what others deliver (the extracts, the units' reports) are Great Expectations suites, the
 extracts' decided as SQL and confirmed by GX after publish (decision 0024).
@@ -13,8 +15,12 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import duckdb
 
 from ingestion.contracts import load_contract, sources
 from ingestion.corrections import correction_drop
@@ -74,7 +80,18 @@ def dates_between(start: dt.date, end: dt.date) -> set[dt.date]:
     return {start + dt.timedelta(days=i) for i in range((end - start).days + 1)}
 
 
-def ingest(paths: Paths, dates: set[dt.date] | None, run_id: str, progress=None) -> list[FileOutcome]:
+@contextmanager
+def _writing(paths: Paths, con: duckdb.DuckDBPyConnection | None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The caller's connection to the warehouse, or one opened for this step alone."""
+    if con is not None:
+        yield con
+        return
+    with connect(paths.warehouse) as opened:
+        yield opened
+
+
+def ingest(paths: Paths, dates: set[dt.date] | None, run_id: str, progress=None,
+           con: duckdb.DuckDBPyConnection | None = None) -> list[FileOutcome]:
     """Load every landed file of the given extract dates (all dates if None), each in its own transaction."""
     pii_key()  # refuse a production run without its key before loading anything, not at the build
     paths.ensure()
@@ -90,7 +107,7 @@ def ingest(paths: Paths, dates: set[dt.date] | None, run_id: str, progress=None)
                 same_day = [p for p in by_day[day] if p != path] if day else []
                 work.append((source, path, same_day))
     outcomes = []
-    with connect(paths.warehouse) as con:
+    with _writing(paths, con) as con:
         # loads recorded before the manifest named the province were this home's own
         con.execute("update raw.load_manifest set province_code = ? where province_code is null", [paths.province_code])
         for i, (source, path, same_day) in enumerate(work, start=1):
@@ -148,7 +165,7 @@ def marts_findings(paths: Paths) -> list[str]:
         return kpi_check_lines(con) + ended_unit_lines(con)
 
 
-def validate_loads(paths: Paths, run_id: str, echo=print) -> dict[str, list[Issue]]:
+def validate_loads(paths: Paths, run_id: str, echo=print, con: duckdb.DuckDBPyConnection | None = None) -> dict[str, list[Issue]]:
     """Run the load checks on every pending load; make each current, quarantine it or hold it.
     Returns the quarantined and the held, with their reasons.
 
@@ -160,7 +177,7 @@ def validate_loads(paths: Paths, run_id: str, echo=print) -> dict[str, list[Issu
     from expectations.suites import load_checks
 
     quarantined: dict[str, list[Issue]] = {}
-    with connect(paths.warehouse) as con:
+    with _writing(paths, con) as con:
         for source in sources():
             contract = load_contract(source)
             pending = [r[0] for r in con.execute(
@@ -514,8 +531,9 @@ def run(paths: Paths, dates: set[dt.date] | None, run_id: str | None = None, ech
     """The whole flow for a day or a range, in one pass."""
     summary = RunSummary(run_id or new_run_id())
     echo(f"ingesting {len(dates) if dates else 'all'} day(s) of extracts")
-    summary.files = ingest(paths, dates, summary.run_id, progress)
-    summary.quarantined_after_validation = validate_loads(paths, summary.run_id, echo)
+    with connect(paths.warehouse) as con:
+        summary.files = ingest(paths, dates, summary.run_id, progress, con)
+        summary.quarantined_after_validation = validate_loads(paths, summary.run_id, echo, con)
     settle(paths, summary.files)
     summary.unit_reports = ingest_unit_reports(paths, summary.run_id, echo)
     build(paths, echo, full_refresh=full_refresh)
