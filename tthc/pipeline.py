@@ -531,6 +531,7 @@ def run(paths: Paths, dates: set[dt.date] | None, run_id: str | None = None, ech
     """The whole flow for a day or a range, in one pass."""
     summary = RunSummary(run_id or new_run_id())
     echo(f"ingesting {len(dates) if dates else 'all'} day(s) of extracts")
+    pii_key()   # as ingest does: refused before the warehouse is opened, let alone created
     with connect(paths.warehouse) as con:
         summary.files = ingest(paths, dates, summary.run_id, progress, con)
         summary.quarantined_after_validation = validate_loads(paths, summary.run_id, echo, con)
