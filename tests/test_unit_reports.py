@@ -202,3 +202,30 @@ def test_the_run_prints_each_reports_largest_gaps(built):
     assert "units reported 290.170 received" in lines[at]
     assert [line.strip().split(" (")[0] for line in lines[at + 1:at + 6]] == [name for name, _ in top]
     assert all(f": {number(gap)} (" in line for line, (_, gap) in zip(lines[at + 1:at + 6], top))
+
+
+def test_a_unit_report_loads_into_another_province_home_with_that_provinces_units(tmp_path, monkeypatch):
+    """Appendix 2's layout, its rows given units of Hồ Chí Minh City (register 79): loaded by the
+    pipeline into province 79's home, every name resolves to a unit of register 79, with the
+    district of the table telling its wards apart; a unit of Đồng Nai's stays unresolved."""
+    from tthc.config import paths
+    from tthc.pipeline import ingest_unit_reports
+
+    monkeypatch.setenv("TTHC_HOME", str(tmp_path))
+    home = paths("79").ensure()
+    template = reference_rows("000_p2_online_rate")[0]
+    named = [("Sở Giáo dục và Đào tạo", ""), ("Sở Y tế", ""), ("Quận 1", "Quận 1"), ("Phường Bến Nghé", "Quận 1"),
+             ("UBND Phường Bến Thành", "Quận 1"), ("Huyện Cần Giờ", "Huyện Cần Giờ"), ("Xã Thạnh An", "Huyện Cần Giờ"),
+             ("Xã Tân Hưng", "Huyện Cần Giờ")]           # a commune of Đồng Phú (Đồng Nai), none of Cần Giờ
+    rows = [template | {"stt": str(i), "unit_name_raw": name, "district_context": district, "total_dossiers": "10",
+                        "online_dossiers": "5", "online_rate_pct": "50", "online_rate_printed": "50%"}
+            for i, (name, district) in enumerate(named, start=1)]
+    build_workbook(home.landing / "unit_reports" / "bao_cao_79.xlsx", ["000_p2_online_rate"], {"000_p2_online_rate": rows})
+
+    (outcome,) = ingest_unit_reports(home, "r", echo=lambda *_: None)
+    assert outcome.status == "loaded", outcome.lines()
+    with duckdb.connect(str(home.warehouse), read_only=True) as con:
+        resolved = dict(con.execute("select unit_name, unit_code from raw.unit_report_rows where row_kind = 'detail'").fetchall())
+    assert resolved == {"Sở Giáo dục và Đào tạo": "P79-GDDT", "Sở Y tế": "P79-YT", "Quận 1": "760",
+                        "Phường Bến Nghé": "26740", "UBND Phường Bến Thành": "26743", "Huyện Cần Giờ": "787",
+                        "Xã Thạnh An": "27676", "Xã Tân Hưng": None}
