@@ -104,3 +104,17 @@ def test_rotating_the_key_takes_a_full_refresh_and_changes_every_key(copy_of_bui
     assert all(after[row][1] != before[row][1] == hmac_of(DEMO_KEY, id_number) for row, (id_number, _) in after.items())
     assert all(key == hmac_of(PRODUCTION_KEY, id_number) for id_number, key in after.values())
     assert mart_counts(copy_of_built.warehouse) == counts
+
+
+@pytest.mark.parametrize("key", ["k" * 32, "đ" * 32, "x" * 64, "a long production key, " * 5])
+def test_the_pseudonym_duckdb_computes_is_the_hmac_of_the_id_number(key):
+    """The warehouse computes the HMAC in SQL from the key's padded blocks: the same as
+    Python's hmac for keys shorter than, as long as and longer than SHA-256's 64-byte block,
+    and for any ID text (a wrong-looking one is pseudonymised as delivered)."""
+    from tthc.pii import PSEUDONYM_SQL, hmac_pads
+
+    ids = ["079201000123", "001099012345", "", " 07920 ", "Đ-79/2021", "0" * 40]
+    con = duckdb.connect()
+    got = con.execute(f"select applicant_id_number, {PSEUDONYM_SQL} from unnest($ids) t(applicant_id_number)",
+                      {"ids": ids} | hmac_pads(key.encode())).fetchall()
+    assert dict(got) == {i: hmac_of(key, i) for i in ids}

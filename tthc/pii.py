@@ -46,12 +46,23 @@ def pseudonym(key: bytes, id_number: str) -> str:
     return hmac.new(key, id_number.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
+# The same HMAC computed by DuckDB from the key's two padded blocks (RFC 2104: H(K^opad ||
+# H(K^ipad || m))), bound as parameters, so never in any SQL text. In parallel and native:
+# 6 million IDs take ~3 s where a Python function called per ID took 139 s.
+PSEUDONYM_SQL = "sha256($outer_pad || unhex(sha256($inner_pad || encode(applicant_id_number))))"
+
+
+def hmac_pads(key: bytes) -> dict[str, bytes]:
+    block = (hashlib.sha256(key).digest() if len(key) > hashlib.sha256().block_size else key)
+    block = block.ljust(hashlib.sha256().block_size, b"\0")
+    return {"inner_pad": bytes(b ^ 0x36 for b in block), "outer_pad": bytes(b ^ 0x5C for b in block)}
+
+
 def refresh_applicant_keys(con, key: bytes, recompute: bool = False) -> None:
     """Give every ID number in raw.dossiers its key in raw.applicant_keys (the table the
     staging model joins). ``recompute`` (a full refresh) rewrites them all: that is how a
     rotated key takes effect. Without it, a key other than the one the table was made with
     is refused, so that pseudonyms of two keys never mix."""
-    con.create_function("tthc_pseudonym", lambda id_number: pseudonym(key, id_number), ["VARCHAR"], "VARCHAR")
     con.begin()
     try:
         if recompute:
@@ -61,14 +72,12 @@ def refresh_applicant_keys(con, key: bytes, recompute: bool = False) -> None:
             if sample and pseudonym(key, sample[0]) != sample[1]:
                 raise PiiKeyError("the pseudonym key is not the one raw.applicant_keys was made with: if it was rotated, "
                                   "run once with --full-refresh to recompute every applicant_key; otherwise set the right key")
-        con.execute("""
+        con.execute(f"""
             insert into raw.applicant_keys
-            select applicant_id_number, tthc_pseudonym(applicant_id_number) from (
+            select applicant_id_number, {PSEUDONYM_SQL} from (
                 select distinct applicant_id_number from raw.dossiers where applicant_id_number is not null
-                except select applicant_id_number from raw.applicant_keys)""")
+                except select applicant_id_number from raw.applicant_keys)""", hmac_pads(key))
         con.commit()
     except BaseException:
         con.rollback()
         raise
-    finally:
-        con.remove_function("tthc_pseudonym")
