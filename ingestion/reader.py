@@ -25,7 +25,7 @@ from warehouse.database import sql_identifier, sql_literal
 
 STAGED = "_staged_file"   # a view of the file as delivered, every value as text (a CSV is read once, by TYPED)
 WORKBOOK = "_workbook_rows"   # a workbook's first sheet as text, behind that view
-TYPED = "_typed_file"     # its contract columns parsed once, with the text of the non-text ones
+TYPED = "_typed_file"     # its contract columns parsed once, with a flag for each non-text value that did not parse
 MAX_ISSUES_PER_CHECK = 200  # enough to read and fix; the count of all of them is kept
 XLSX_BATCH_ROWS = 50_000
 MAX_EXTRACT_UNPACKED_BYTES = 4 * 1024**3   # a national day's extract fits; the packing ratio stops bombs
@@ -96,8 +96,8 @@ def stage_file(con: duckdb.DuckDBPyConnection, path: Path, contract: Contract) -
         return StagedFile(row_count, "", _csv_diagnosis(path) or issues, ignored)
 
     # Each value is parsed once, into a temporary table of the typed columns (and for a
-    # non-text column a flag telling "not a valid date" from "empty": the flag, not a copy of
-    # the text, costs a quarter of the parse less); then every check counts its rows in one
+    # non-text column a flag telling "not a valid date" from "empty", cheaper than keeping a
+    # copy of its text); then every check counts its rows in one
     # scan of that table, and only the checks that fail go back to the file for their rows'
     # numbers and values as delivered.
     delivered_text, parsed, typed, checks, selects = [], [], [], [], []
