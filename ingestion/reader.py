@@ -109,8 +109,8 @@ def stage_file(con: duckdb.DuckDBPyConnection, path: Path, contract: Contract) -
         selects.append(name)
         raw = f"nullif(trim({sql_identifier(mapping[col.name])}), '')"  # a header as delivered
         if col.type == "text":   # nfc_normalize keeps a null null and a non-empty text non-empty
-            delivered_text.append(f"{_parse(col, raw, contract.timestamp_formats)} as {name}")
-            parsed.append(name)
+            delivered_text.append(f"{raw} as {name}")
+            parsed.append(f"{_parse(col, name, contract.timestamp_formats)} as {name}")
             typed.append(name)
             empty = f"{name} is null"
         else:
