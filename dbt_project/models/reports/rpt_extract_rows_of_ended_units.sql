@@ -3,8 +3,12 @@
 -- when the tier was abolished, or a commune merged into another). Per load, day and unit:
 -- the rows, the unit's last day, and its successor where the register names one (whose
 -- figures the reports then count them under), else why not.
-with dossiers as (
-    select * from {{ ref('stg_portal__dossiers') }}
+with dossier_versions as (
+    select * from {{ ref('int_dossier_versions') }}
+),
+
+loads as (
+    select * from {{ ref('base_portal__loads') }}
 ),
 
 payments as (
@@ -23,10 +27,16 @@ unit_history as (
     select * from {{ ref('dim_unit_history') }}
 ),
 
+-- A dossier's versions are its rows in the current loads, one per extract day: counted from
+-- that table, not from the staging view, whose dedupe window over every row would run again.
+-- A day has one current dossiers load, the one those rows came in.
 named as (
-    select 'dossiers' as source, load_id, extract_date, unit_code, count(*) as extract_rows
-    from dossiers
-    group by load_id, extract_date, unit_code
+    select 'dossiers' as source, loads.load_id, dossier_versions.valid_from as extract_date,
+        dossier_versions.unit_code, count(*) as extract_rows
+    from dossier_versions
+    inner join loads
+        on loads.source_name = 'dossiers' and loads.is_current and loads.extract_date = dossier_versions.valid_from
+    group by loads.load_id, dossier_versions.valid_from, dossier_versions.unit_code
     union all
     select 'payments', load_id, extract_date, unit_code, count(*)
     from payments
