@@ -321,10 +321,7 @@ def read_confirmed(path: Path) -> list[dict]:
 
 def confirm_alias(path: Path, alias: str, code: str, by: str) -> dict:
     """Keep the office's confirmation that ``alias`` names ``code`` (reference data: who, when)."""
-    from tthc.config import paths
-
-    units = UnitRegister(paths().register)
-    if units.kind_of(code) is None:
+    if register().kind_of(code) is None:
         raise ValueError(f"{code} is not a unit code of the register")
     key = plain(alias)
     rows = [r for r in read_confirmed(path) if plain(r["alias"]) != key]      # a correction replaces the earlier one

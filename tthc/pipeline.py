@@ -136,10 +136,10 @@ def ingest_unit_reports(paths: Paths, run_id: str, echo=print) -> list[ReportOut
 
 def reconciliation_lines(paths: Paths, top: int = 5) -> list[str]:
     """Per unit report, the units whose self-reported dossiers the portal misses most."""
-    from warehouse.status import has_mart
+    from warehouse.status import has_table
 
     with connect(paths.warehouse, read_only=True) as con:
-        if not has_mart(con, "fct_unit_report_reconciliation"):
+        if not has_table(con, "fct_unit_report_reconciliation"):
             return []
         reports = con.execute("""
             select file_name, sheet, period_label, sum(received_reported), sum(received_portal), sum(received_gap)

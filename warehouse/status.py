@@ -66,7 +66,7 @@ def status_lines(paths: Paths) -> list[str]:
 def ended_unit_lines(con: duckdb.DuckDBPyConnection, top: int = 10) -> list[str]:
     """Extract rows that name a unit not in force on their day (marts.rpt_extract_rows_of_ended_units):
     per unit, its last day, the days and rows, and the successor they count under, or why none."""
-    if not has_mart(con, "rpt_extract_rows_of_ended_units"):
+    if not has_table(con, "rpt_extract_rows_of_ended_units"):
         return []
     units = con.execute("""
         select unit_code, any_value(unit_name), any_value(unit_last_day), min(extract_date), max(extract_date),
@@ -104,9 +104,7 @@ def held_lines(con: duckdb.DuckDBPyConnection) -> list[str]:
 def awaiting_gx_lines(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Loads the SQL checks decided that Great Expectations has not confirmed yet (decision
     0024): after a run, none; some left mean the confirmation failed or was not run."""
-    known = con.execute("select count(*) from duckdb_tables() where database_name = current_database() "
-                        "and schema_name = 'raw' and table_name = 'loads_awaiting_gx'").fetchone()[0]
-    if not known:     # a warehouse no run of this version has written yet
+    if not has_table(con, "loads_awaiting_gx", "raw"):     # a warehouse no run of this version has written yet
         return []
     n, oldest = con.execute("select count(*), min(decided_at) from raw.loads_awaiting_gx").fetchone()
     if not n:
@@ -131,7 +129,7 @@ def waiting_report_lines(con: duckdb.DuckDBPyConnection) -> list[str]:
 def kpi_check_lines(con: duckdb.DuckDBPyConnection, top: int = 20) -> list[str]:
     """The KPI tables' verdicts and changes that their own rates contradict
     (marts.fct_unit_report_kpi_checks), each with file, sheet, row and column."""
-    if not has_mart(con, "fct_unit_report_kpi_checks"):
+    if not has_table(con, "fct_unit_report_kpi_checks"):
         return []
     rows = con.execute("""
         select file_name, sheet, row_number, unit_name_printed, kpi, verdict_holds, verdict_column, reported_verdict,
@@ -157,7 +155,8 @@ def kpi_check_lines(con: duckdb.DuckDBPyConnection, top: int = 20) -> list[str]:
     return out
 
 
-def has_mart(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    """Before the first build the marts do not exist: their lines are then left out."""
-    return bool(con.execute("select 1 from information_schema.tables where table_schema = 'marts' and table_name = ?",
-                            [name]).fetchall())
+def has_table(con: duckdb.DuckDBPyConnection, name: str, schema: str = "marts") -> bool:
+    """Before the first build the marts do not exist (nor, in an older warehouse, a newer raw
+    table): their lines are then left out."""
+    return bool(con.execute("select 1 from information_schema.tables where table_schema = ? and table_name = ?",
+                            [schema, name]).fetchall())
